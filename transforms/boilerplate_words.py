@@ -1,0 +1,68 @@
+"""Names that sites give their sidebar sections and boilerplate lines, in several languages.
+
+These lists are *supporting* evidence only: the labeler decides on structure (length,
+alternation, truncation, position) and uses a known name to raise its confidence, so an
+unlisted name or language still works.
+
+>>> is_section_name("Related Posts:")
+True
+"""
+
+from __future__ import annotations
+
+from transforms.headline_key import headline_key
+
+_SECTION_NAMES = frozenset(
+    {
+        # English
+        "new articles", "latest articles", "latest news", "latest", "latest posts", "most viewed",
+        "most read", "most popular", "popular", "popular posts", "popular now", "trending",
+        "trending now", "related", "related posts", "related articles", "related stories",
+        "related news", "recommended", "recommended for you", "you may also like",
+        "you might also like", "more stories", "more news", "top stories", "editors picks",
+        "read next", "see also", "further reading", "recent posts", "recent articles",
+        "also read", "in case you missed it", "dont miss", "what to read next", "featured",
+        "more from", "more on this story", "most shared", "most commented", "headlines",
+        # German, French, Spanish, Italian, Portuguese, Dutch
+        "meistgelesen", "meistgelesene artikel", "das könnte sie auch interessieren",
+        "weitere artikel", "mehr zum thema", "neueste artikel", "verwandte artikel",
+        "les plus lus", "à lire aussi", "a lire aussi", "articles récents", "derniers articles",
+        "sur le même sujet", "articles similaires", "à découvrir", "lo más leído", "más leídas",
+        "más leído", "noticias relacionadas", "artículos relacionados", "últimas noticias",
+        "te puede interesar", "lo más visto", "più letti", "i più letti", "articoli correlati",
+        "ultime notizie", "potrebbe interessarti", "mais lidas", "notícias relacionadas",
+        "leia também", "últimas notícias", "meest gelezen", "gerelateerde artikelen",
+        "lees ook", "laatste nieuws",
+    }
+)
+_BOILERPLATE_LINES = frozenset(
+    {
+        "leave a comment", "leave a reply", "exit mobile version", "share this", "share",
+        "share this article", "share on facebook", "share on twitter", "tweet", "print",
+        "email", "advertisement", "sponsored", "sponsored content", "subscribe",
+        "subscribe now", "sign up", "newsletter", "comments", "follow us", "back to top",
+        "skip to content", "accept cookies", "like this", "loading", "click here",
+        "read more", "continue reading", "all rights reserved", "post navigation",
+        "previous article", "next article", "related", "tags", "filed under", "posted in",
+        "kommentare", "teilen", "werbung", "anzeige", "partager", "publicité", "commentaires",
+        "compartir", "publicidad", "comentarios", "condividi", "pubblicità", "commenti",
+    }
+)
+
+
+def _key(line: str) -> str:
+    return headline_key(line).rstrip(":").strip()
+
+
+def is_section_name(line: str) -> bool:
+    """True when the line is a commonly used sidebar/related-section name."""
+    key = _key(line)
+    return key in _SECTION_NAMES or any(
+        key.startswith(name + " ") for name in ("more from", "related", "latest", "most")
+    )
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True when the line is a commonly used share/comment/footer prompt or notice."""
+    key = _key(line)
+    return key in _BOILERPLATE_LINES or "©" in line or key.startswith("copyright ")

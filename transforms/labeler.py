@@ -1,0 +1,314 @@
+"""Label every line of a page as article text or one kind of boilerplate.
+
+The rules read the page's structure, in this order (each rule only sees lines no earlier
+rule has labeled):
+
+1. ``separator_path``: a short line of segments joined by » › > / | near the top is a
+   breadcrumb; the next line, when it equals one segment, is the title (``breadcrumb_title``).
+2. ``section_alternation``: a short header line followed by two or more entries of a
+   title-like headline and (optionally) a teaser is a sidebar section. It is accepted on
+   combined evidence: truncated teasers, number of entries, article text before it, a known
+   section name (a supporting signal only).
+3. ``repeated_in_body``: a line whose text (less a truncated last word) reappears inside a
+   longer nearby line is a teaser; the fuller line is kept. Text glued in front of the
+   repeat ("Title Source: body...") is taken as the title (``glued_title``).
+4. The article span runs from the first to the last paragraph-like line left. Before it:
+   bylines/dates, the title (the last title-like line), a site name (the first line) and
+   navigation. After it: footer. Inside it: content, less known boilerplate prompts and
+   exact repeats.
+5. ``fallback_longest``: a page never comes out empty; if no line qualified as article text,
+   the longest lines left are kept.
+
+>>> doc = label_lines(["My Site", "", "A storm hits the coast", "", "Rain fell all day. " * 3])
+>>> doc.title, doc.body
+('A storm hits the coast', 'Rain fell all day. Rain fell all day. Rain fell all day.')
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from transforms.boilerplate_words import is_boilerplate_line, is_section_name
+from transforms.headline_key import headline_key
+from transforms.line_features import (
+    TRUNCATION,
+    LineFeatures,
+    breadcrumb_parts,
+    looks_like_byline,
+    measure,
+)
+from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLine
+
+# A sidebar section is accepted with this much evidence (see _section_evidence).
+SECTION_EVIDENCE_NEEDED = 4
+# A teaser must keep at least this many characters, less its last word, to count as a repeat.
+MIN_REPEAT_CHARS = 25
+# How many following lines are searched for the fuller copy of a teaser.
+REPEAT_LOOKAHEAD = 3
+# Text glued in front of a repeated teaser is a title only when at most this long.
+MAX_GLUED_TITLE_SIZE = 30
+
+
+@dataclass
+class _Page:
+    """Working state of one page while rules label it (private, never leaves this module)."""
+
+    feats: list[LineFeatures]
+    labels: dict[int, tuple[Label, str]] = field(default_factory=dict)
+    title: str | None = None
+    kept_from: dict[int, int] = field(default_factory=dict)
+    mentions: list[HeadlineMention] = field(default_factory=list)
+
+    def free(self, i: int) -> bool:
+        return 0 <= i < len(self.feats) and i not in self.labels
+
+    def mark(self, i: int, label: Label, rule: str) -> None:
+        self.labels[i] = (label, rule)
+
+
+def label_lines(lines: Sequence[str]) -> CleanDocument:
+    """Label each line of ``lines`` and assemble the clean document."""
+    stripped = [" ".join(line.split()) for line in lines]
+    nonblank = [i for i, text in enumerate(stripped) if text]
+    page = _Page([measure(stripped[i], k) for k, i in enumerate(nonblank)])
+    _mark_breadcrumbs(page)
+    _mark_sidebars(page)
+    _mark_teaser_repeats(page)
+    _mark_article_span(page)
+    _mark_fallback(page)
+
+    labeled: list[LabeledLine] = []
+    body: list[str] = []
+    by_line = dict(zip(nonblank, range(len(nonblank)), strict=True))
+    for line_no, text in enumerate(stripped):
+        k = by_line.get(line_no)
+        if k is None:
+            labeled.append(LabeledLine(line_no, lines[line_no], Label.BLANK, "empty"))
+            continue
+        label, rule = page.labels[k]
+        labeled.append(LabeledLine(line_no, lines[line_no], label, rule))
+        if label is Label.CONTENT:
+            body.append(text[page.kept_from.get(k, 0) :])
+    return CleanDocument(page.title, "\n\n".join(body), tuple(labeled), tuple(page.mentions))
+
+
+def _first_paragraph(page: _Page) -> int:
+    return next((f.index for f in page.feats if f.paragraph_like), len(page.feats))
+
+
+def _mark_breadcrumbs(page: _Page) -> None:
+    for i in range(_first_paragraph(page)):
+        parts = breadcrumb_parts(page.feats[i].text)
+        if not parts or not page.free(i):
+            continue
+        page.mark(i, Label.BREADCRUMB, "separator_path")
+        nxt = i + 1
+        keys = {headline_key(p) for p in parts}
+        if page.title is None and page.free(nxt) and headline_key(page.feats[nxt].text) in keys:
+            page.mark(nxt, Label.TITLE, "breadcrumb_title")
+            page.title = page.feats[nxt].text
+
+
+# --- sidebar sections -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Section:
+    header: int
+    entries: tuple[tuple[int, int | None], ...]
+
+    @property
+    def end(self) -> int:
+        last = self.entries[-1]
+        return (last[1] if last[1] is not None else last[0]) + 1
+
+
+def _strong_teaser(headline: LineFeatures, line: LineFeatures) -> bool:
+    """Does ``line`` read like the teaser of ``headline`` on its own evidence?"""
+    if line.size > 80 or is_section_name(line.text) or is_boilerplate_line(line.text):
+        return False
+    return (
+        line.truncated
+        or (line.sentence_end and line.size >= 6)
+        or line.size >= max(headline.size + 4, 12)
+    )
+
+
+def _starts_section(page: _Page, i: int) -> bool:
+    """Is line ``i`` a section header: a known name, or a header-like line whose next two
+    lines read as a headline and its teaser?"""
+    f = page.feats[i]
+    if is_section_name(f.text) and f.size <= 8:
+        return True
+    if not f.header_like or not (page.free(i + 1) and page.free(i + 2)):
+        return False
+    headline, teaser = page.feats[i + 1], page.feats[i + 2]
+    return headline.title_like and _strong_teaser(headline, teaser)
+
+
+def _parse_section(page: _Page, start: int) -> _Section | None:
+    entries: list[tuple[int, int | None]] = []
+    pos = start + 1
+    while page.free(pos):
+        headline = page.feats[pos]
+        if not headline.title_like or is_boilerplate_line(headline.text):
+            break
+        if _starts_section(page, pos):
+            break
+        pair_mode = bool(entries) and all(t is not None for _, t in entries)
+        teaser = pos + 1
+        is_pair = (
+            page.free(teaser)
+            and not _starts_section(page, teaser)
+            and not is_boilerplate_line(page.feats[teaser].text)
+            and page.feats[teaser].size <= 80
+            and (pair_mode or _strong_teaser(headline, page.feats[teaser]))
+        )
+        if is_pair:
+            entries.append((pos, teaser))
+            pos += 2
+        else:
+            entries.append((pos, None))
+            pos += 1
+    return _Section(start, tuple(entries)) if len(entries) >= 2 else None
+
+
+def _section_evidence(page: _Page, section: _Section) -> int:
+    """Points for a candidate section; see SECTION_EVIDENCE_NEEDED."""
+    feats = page.feats
+    teasers = [feats[t] for _, t in section.entries if t is not None]
+    points = 2 if is_section_name(feats[section.header].text) else 0
+    if teasers and sum(t.truncated for t in teasers) * 3 >= len(teasers):
+        points += 2
+    if len(section.entries) >= 3:
+        points += 1
+    if any(f.paragraph_like and page.free(f.index) for f in feats[: section.header]):
+        points += 1
+    if section.end >= len(feats) or _starts_section(page, section.end):
+        points += 1
+    if teasers and statistics.median(t.size for t in teasers) <= 45:
+        points += 1
+    return points
+
+
+def _mark_sidebars(page: _Page) -> None:
+    i = 0
+    while i < len(page.feats):
+        header = page.feats[i]
+        candidate = page.free(i) and (header.header_like or is_section_name(header.text))
+        section = _parse_section(page, i) if candidate else None
+        if section is None or _section_evidence(page, section) < SECTION_EVIDENCE_NEEDED:
+            i += 1
+            continue
+        page.mark(i, Label.SIDEBAR_HEADER, "section_alternation")
+        for position, (h, t) in enumerate(section.entries, start=1):
+            text = page.feats[h].text
+            page.mark(h, Label.SIDEBAR_HEADLINE, "section_alternation")
+            page.mentions.append(HeadlineMention(text, headline_key(text), header.text, position))
+            if t is not None:
+                page.mark(t, Label.SIDEBAR_TEASER, "section_alternation")
+        i = section.end
+
+
+# --- repeats inside one page ------------------------------------------------------------
+
+
+def _repeat_needle(text: str) -> str:
+    """The part of a teaser that must reappear: truncation mark and last word dropped."""
+    text = TRUNCATION.sub("", text).rstrip()
+    head, _, _ = text.rpartition(" ")
+    return head
+
+
+def _glued_title(prefix: str) -> str | None:
+    """Title text glued before a repeated teaser, less a trailing "Label:" token."""
+    prefix = prefix.strip()
+    head, _, last = prefix.rpartition(" ")
+    if last.endswith(":") and head and head[-1] in ".?!":
+        prefix = head
+    prefix = prefix.rstrip(" :-–—|")
+    return prefix if 0 < len(prefix.split()) <= MAX_GLUED_TITLE_SIZE else None
+
+
+def _mark_teaser_repeats(page: _Page) -> None:
+    free = [f for f in page.feats if page.free(f.index)]
+    for k, f in enumerate(free):
+        needle = _repeat_needle(f.text)
+        if len(needle) < MIN_REPEAT_CHARS or not page.free(f.index):
+            continue
+        for fuller in free[k + 1 : k + 1 + REPEAT_LOOKAHEAD]:
+            offset = fuller.text.find(needle) if len(fuller.text) > len(f.text) else -1
+            if offset < 0:
+                continue
+            page.mark(f.index, Label.TEASER, "repeated_in_body")
+            title = _glued_title(fuller.text[:offset]) if offset > 0 else None
+            if title is not None:
+                page.kept_from[fuller.index] = offset
+                if page.title is None:
+                    page.title = title
+            break
+
+
+# --- article span, header and footer ----------------------------------------------------
+
+
+def _mark_article_span(page: _Page) -> None:
+    free = [f for f in page.feats if page.free(f.index)]
+    paragraphs = [f.index for f in free if f.paragraph_like]
+    if not paragraphs:
+        return
+    first, last = paragraphs[0], paragraphs[-1]
+    _mark_header(page, first)
+    seen: set[str] = set() if page.title is None else {headline_key(page.title)}
+    for f in free:
+        if f.index > last:
+            page.mark(f.index, Label.FOOTER, "after_body")
+        elif f.index >= first:
+            key = headline_key(f.text)
+            if key in seen:
+                page.mark(f.index, Label.REPEAT, "duplicate_line")
+            elif f.size <= 8 and is_boilerplate_line(f.text):
+                page.mark(f.index, Label.AD, "boilerplate_prompt")
+            else:
+                seen.add(key)
+                page.mark(f.index, Label.CONTENT, "article_span")
+
+
+def _mark_header(page: _Page, first_paragraph: int) -> None:
+    """Label the free lines above the article: byline, title, then site name and nav."""
+    for i in range(first_paragraph - 1, -1, -1):
+        if not page.free(i):
+            continue
+        f = page.feats[i]
+        if looks_like_byline(f.text):
+            page.mark(i, Label.BYLINE, "author_or_date")
+        elif page.title is None and f.size <= MAX_GLUED_TITLE_SIZE and not f.truncated:
+            page.mark(i, Label.TITLE, "last_short_line_before_body")
+            page.title = f.text
+        elif i == 0 and f.size <= 8:
+            page.mark(i, Label.SITE_NAME, "first_line")
+        elif page.title is not None and headline_key(f.text) == headline_key(page.title):
+            page.mark(i, Label.REPEAT, "title_repeat")
+        else:
+            page.mark(i, Label.NAV, "before_title")
+
+
+def _mark_fallback(page: _Page) -> None:
+    """Keep the longest free lines, or failing that the longest line, when nothing is content."""
+    if any(label is Label.CONTENT for label, _ in page.labels.values()) or not page.feats:
+        for f in page.feats:
+            if page.free(f.index):
+                page.mark(f.index, Label.NAV, "outside_article")
+        return
+    free = [f for f in page.feats if page.free(f.index)]
+    pool = free or [f for f in page.feats if page.labels[f.index][0] is not Label.TITLE]
+    pool = pool or page.feats
+    longest = max(f.size for f in pool)
+    for f in pool:
+        if f.size * 2 >= longest:
+            page.mark(f.index, Label.CONTENT, "fallback_longest")
+    for f in free:
+        if page.free(f.index):
+            page.mark(f.index, Label.NAV, "outside_article")

@@ -1,0 +1,67 @@
+"""Frozen records passed between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Label(StrEnum):
+    """What a line of a page is. Every input line gets exactly one label."""
+
+    CONTENT = "content"
+    TITLE = "title"
+    TEASER = "teaser"
+    BYLINE = "byline"
+    BREADCRUMB = "breadcrumb"
+    SITE_NAME = "site_name"
+    NAV = "nav"
+    SIDEBAR_HEADER = "sidebar_header"
+    SIDEBAR_HEADLINE = "sidebar_headline"
+    SIDEBAR_TEASER = "sidebar_teaser"
+    FOOTER = "footer"
+    AD = "ad"
+    REPEAT = "repeat"
+    BLANK = "blank"
+
+
+@dataclass(frozen=True, slots=True)
+class LabeledLine:
+    """One input line with its label and the rule that decided it."""
+
+    line_no: int
+    text: str
+    label: Label
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineMention:
+    """A headline listed in a sidebar section of a page."""
+
+    headline: str
+    headline_key: str
+    section: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class CleanDocument:
+    """The result of cleaning one page."""
+
+    title: str | None
+    body: str
+    lines: tuple[LabeledLine, ...]
+    mentions: tuple[HeadlineMention, ...]
+
+    @property
+    def n_words(self) -> int:
+        return len(self.body.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why an input could not be turned into a document."""
+
+    reason: str
+    detail: str
