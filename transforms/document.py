@@ -1,0 +1,45 @@
+"""Clean one input file: bytes and format in, a clean document or a rejection out.
+
+Rule: decode (see ``decode``), render HTML to lines (see ``html_lines``) or split text into
+lines, label the lines (see ``labeler``). A page whose labeled body is empty is rejected.
+
+>>> build_document(b"Home > News > Storm\\nStorm\\nRain fell all day on the coast.", "text").title
+'Storm'
+"""
+
+from __future__ import annotations
+
+import re
+
+from transforms.decode import decode_text
+from transforms.html_lines import html_lines
+from transforms.labeler import label_lines
+from transforms.records import CleanDocument, Rejection
+
+FORMATS_BY_SUFFIX = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
+_HTML_START = re.compile(r"^\s*(?:<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
+
+
+def format_for(suffix: str) -> str | None:
+    """The input format a file suffix stands for, or None when pagewash does not read it.
+
+    >>> format_for(".HTM"), format_for(".pdf")
+    ('html', None)
+    """
+    return FORMATS_BY_SUFFIX.get(suffix.lower())
+
+
+def build_document(raw: bytes, fmt: str) -> CleanDocument | Rejection:
+    """Decode, render and label one file's bytes."""
+    text = decode_text(raw)
+    if isinstance(text, Rejection):
+        return text
+    # Scrapers often save HTML under .txt: sniff the start rather than trust the suffix.
+    if fmt == "html" or _HTML_START.match(text[:1024]):
+        lines = html_lines(text)
+    else:
+        lines = text.splitlines()
+    doc = label_lines(lines)
+    if not doc.body.strip():
+        return Rejection("no_text", "no visible text after parsing")
+    return doc

@@ -1,0 +1,1 @@
+"""Parquet layout, table schemas and the DuckDB catalog of the pagewash warehouse."""

@@ -1,0 +1,30 @@
+"""What a warehouse already holds, so a run can skip it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from warehouse.catalog import connect_read_only
+from warehouse.layout import Layout
+
+KNOWN_DOCUMENTS_SQL = "SELECT DISTINCT source, doc_id FROM documents"
+KNOWN_ARTICLES_SQL = "SELECT DISTINCT doc_id FROM articles"
+KNOWN_QUARANTINE_SQL = "SELECT DISTINCT source, content_hash FROM quarantine"
+
+
+@dataclass(frozen=True)
+class KnownState:
+    """Keys of what completed loads stored."""
+
+    documents: frozenset[tuple[str, str]]
+    articles: frozenset[str]
+    quarantined: frozenset[tuple[str, str | None]]
+
+
+def known_state(layout: Layout) -> KnownState:
+    """Read the keys of stored documents, articles and quarantined files."""
+    with connect_read_only(layout) as con:
+        documents = frozenset(con.execute(KNOWN_DOCUMENTS_SQL).fetchall())
+        articles = frozenset(row[0] for row in con.execute(KNOWN_ARTICLES_SQL).fetchall())
+        quarantined = frozenset(con.execute(KNOWN_QUARANTINE_SQL).fetchall())
+    return KnownState(documents, articles, quarantined)

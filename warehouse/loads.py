@@ -1,0 +1,81 @@
+"""A load's life: stage its files, publish them, record it; recover from killed loads.
+
+Rule (as dlt's ``_dlt_loads``): every row carries its ``load_id``; a load's files are written
+to ``_staging/<load_id>/`` and renamed into the table folders, and only then is its row
+written to ``loads``. Views show rows of recorded loads only, so a load killed at any moment
+is invisible, and ``recover`` deletes what it left behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from warehouse.catalog import build_catalog
+from warehouse.layout import EMPTY_FILE, Layout, load_id_of, part_file
+from warehouse.parquet_files import to_table, write_atomically
+from warehouse.schemas import LOAD_TABLES, SCHEMAS
+
+
+def initialize(layout: Layout) -> None:
+    """Create the folders, the zero-row file of each table and the catalog if missing."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    for table in SCHEMAS:
+        empty = layout.table_dir(table) / EMPTY_FILE
+        if not empty.exists():
+            write_atomically(to_table(table, []), empty)
+    if not layout.catalog.exists():
+        build_catalog(layout)
+
+
+def completed_loads(layout: Layout) -> set[str]:
+    """The ids of the loads recorded in ``loads``."""
+    ids: set[str] = set()
+    for path in layout.table_dir("loads").glob("*.parquet"):
+        ids.update(pq.read_table(path, columns=["load_id"]).column("load_id").to_pylist())
+    return ids
+
+
+def recover(layout: Layout) -> list[Path]:
+    """Delete staged files and table files of loads that never completed; return them."""
+    done = completed_loads(layout)
+    removed: list[Path] = []
+    if layout.staging_root.exists():
+        removed.extend(sorted(layout.staging_root.rglob("*.parquet*")))
+        shutil.rmtree(layout.staging_root)
+    for table in SCHEMAS:
+        for path in layout.table_dir(table).iterdir():
+            owner = load_id_of(path.name)
+            half_written = path.name.startswith(".") and path.name.endswith(".tmp")
+            if half_written or (owner is not None and owner not in done):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def stage(
+    layout: Layout, load_id: str, table: str, part: str, rows: Iterable[Mapping[str, Any]]
+) -> int:
+    """Write one part of a load's rows for ``table`` to the staging folder; return the count."""
+    arrow = to_table(table, rows)
+    if arrow.num_rows:
+        write_atomically(arrow, layout.staging_dir(load_id) / table / part_file(load_id, part))
+    return arrow.num_rows
+
+
+def publish(layout: Layout, load_id: str, load_row: Mapping[str, Any]) -> None:
+    """Move a load's staged files into place, then record the load (the commit point)."""
+    staged = layout.staging_dir(load_id)
+    for table in LOAD_TABLES:
+        folder = staged / table
+        if folder.exists():
+            for path in sorted(folder.glob("*.parquet")):
+                path.replace(layout.table_dir(table) / path.name)
+    loads_file = layout.table_dir("loads") / part_file(load_id, "load")
+    write_atomically(to_table("loads", [load_row]), loads_file)
+    shutil.rmtree(staged, ignore_errors=True)
+    build_catalog(layout)
