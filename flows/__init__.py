@@ -1,0 +1,1 @@
+"""Prefect flows and the command line that wire transforms to the warehouse."""

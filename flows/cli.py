@@ -1,0 +1,89 @@
+"""The ``pagewash`` command: ``run`` a load, ``query`` the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from flows.output_formats import FORMATS, RENDERERS
+from flows.settings import DEFAULT_BATCH_SIZE, apply_prefect_defaults, warehouse_folder
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pagewash",
+        description="Clean scraped web pages into deduplicated Parquet tables you query with DuckDB.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    warehouse_help = "warehouse folder (default: $PAGEWASH_WAREHOUSE or ./data/warehouse)"
+
+    run = commands.add_parser("run", help="ingest every .txt/.html/.htm file under SOURCE")
+    run.add_argument("source", metavar="SOURCE", help="folder of scraped pages (searched recursively)")
+    run.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
+    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                     help=f"documents per Prefect task (default: {DEFAULT_BATCH_SIZE})")
+
+    query = commands.add_parser("query", help="run read-only DuckDB SQL over the warehouse tables")
+    query.add_argument("sql", metavar="SQL")
+    query.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
+    query.add_argument("--format", choices=FORMATS, default="table")
+    return parser
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"pagewash: error: {message}", file=sys.stderr)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    source = Path(args.source)
+    if not source.is_dir():
+        return _fail(f"SOURCE {args.source} is not a folder", EXIT_USAGE)
+    if args.batch_size < 1:
+        return _fail("--batch-size must be at least 1", EXIT_USAGE)
+    apply_prefect_defaults()
+    from flows.ingest import ingest  # imported late: Prefect takes seconds to import
+    from warehouse.lock import WarehouseBusy
+
+    try:
+        summary = ingest(str(source), warehouse_folder(args.warehouse), args.batch_size)
+    except WarehouseBusy as err:
+        return _fail(str(err))
+    except PermissionError as err:
+        return _fail(f"cannot write the warehouse: {err}")
+    removed = ", ".join(f"{label} {n}" for label, n in summary.lines_removed.items()) or "none"
+    print(
+        f"\nload {summary.load_id} into {summary.warehouse}\n"
+        f"  files seen   {summary.files_seen}\n"
+        f"  ingested     {summary.ingested} ({summary.articles} new articles)\n"
+        f"  skipped      {summary.skipped} (already stored)\n"
+        f"  quarantined  {summary.quarantined}\n"
+        f"  lines removed by kind: {removed}"
+    )
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from warehouse.layout import Layout
+    from warehouse.query import QueryError, run_query
+
+    try:
+        result = run_query(Layout.at(warehouse_folder(args.warehouse)), args.sql)
+    except QueryError as err:
+        return _fail(str(err))
+    print(RENDERERS[args.format](result.columns, result.rows))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return _run(args) if args.command == "run" else _query(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The ``ingest`` flow: read SOURCE, clean every new file, publish one atomic load."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+
+from flows.batch_rows import BatchRows, rows_for_items
+from flows.discover import Discovery, WorkItem, discover
+from flows.parallel import map_chunks
+from flows.settings import DEFAULT_BATCH_SIZE, warehouse_folder
+from warehouse import loads
+from warehouse.known import KnownState, known_state
+from warehouse.layout import Layout, new_load_id
+from warehouse.lock import writer_lock
+
+# Batches cleaned at once: bounds memory while keeping both cores busy.
+BATCHES_IN_FLIGHT = 2
+
+
+@dataclass
+class IngestSummary:
+    """What one run did; printed by the CLI and stored as the run's ``loads`` row."""
+
+    load_id: str
+    source: str
+    warehouse: str
+    files_seen: int = 0
+    ingested: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+    articles: int = 0
+    lines_removed: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    documents: int
+    articles: int
+    quarantined: int
+    removed: Counter[str]
+
+
+@task(name="prepare warehouse", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def prepare_warehouse(layout: Layout) -> KnownState:
+    """Create the warehouse if needed, clear what killed runs left, read what it holds."""
+    logger = get_run_logger()
+    loads.initialize(layout)
+    removed = loads.recover(layout)
+    if removed:
+        logger.warning("removed %d files left by an interrupted run", len(removed))
+    return known_state(layout)
+
+
+@task(name="discover files", cache_policy=NO_CACHE)
+def discover_files(source: Path, known: KnownState) -> Discovery:
+    found = discover(source, known)
+    new_files = sum(len(item.files) for item in found.items)
+    get_run_logger().info(
+        "found %d files under %s: %d new or changed, %d already stored, %d unreadable",
+        found.files_seen, source, new_files, found.skipped, len(found.unreadable),
+    )
+    return found
+
+
+@task(
+    name="clean batch",
+    task_run_name="clean batch {batch_no}/{n_batches}",
+    cache_policy=NO_CACHE,
+)
+def clean_batch(
+    layout: Layout, load_id: str, at: datetime, items: list[WorkItem], batch_no: int,
+    n_batches: int,
+) -> BatchCounts:
+    """Clean a batch of work items on every core and stage its rows as Parquet."""
+    rows = BatchRows()
+    for part in map_chunks(rows_for_items, items, load_id, at):
+        rows.extend(part)
+    for table, table_rows in rows.tables.items():
+        loads.stage(layout, load_id, table, f"{batch_no:06d}", table_rows)
+    counts = BatchCounts(
+        documents=len(rows.tables["documents"]),
+        articles=len(rows.tables["articles"]),
+        quarantined=len(rows.tables["quarantine"]),
+        removed=rows.removed,
+    )
+    get_run_logger().info(
+        "batch %d/%d: %d files stored, %d articles, %d quarantined",
+        batch_no, n_batches, counts.documents, counts.articles, counts.quarantined,
+    )
+    return counts
+
+
+@task(name="quarantine unreadable files", cache_policy=NO_CACHE)
+def stage_unreadable(layout: Layout, load_id: str, at: datetime, found: Discovery) -> int:
+    rows = [
+        {"source": u.relative, "content_hash": None, "reason": u.reason, "detail": u.detail,
+         "quarantined_at": at, "load_id": load_id}
+        for u in found.unreadable
+    ]
+    return loads.stage(layout, load_id, "quarantine", "unreadable", rows)
+
+
+@task(name="publish load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -> None:
+    """Move the staged files into place and record the load: the run's commit point."""
+    row = asdict(summary)
+    row.pop("warehouse")
+    row.update(started_at=started_at, finished_at=datetime.now(UTC))
+    loads.publish(layout, summary.load_id, row)
+
+
+def _batches(items: tuple[WorkItem, ...], size: int) -> list[list[WorkItem]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+@flow(name="ingest", log_prints=True)
+def ingest(
+    source: str, warehouse: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+) -> IngestSummary:
+    """Ingest every .txt/.html/.htm file under ``source`` into the warehouse as one load."""
+    logger = get_run_logger()
+    source_path = Path(source).expanduser().resolve()
+    if not source_path.is_dir():
+        raise FileNotFoundError(f"SOURCE {source} is not a folder")
+    layout = Layout.at(warehouse_folder(warehouse))
+    started_at = datetime.now(UTC)
+    summary = IngestSummary(new_load_id(started_at), str(source_path), str(layout.root))
+    with writer_lock(layout):
+        known = prepare_warehouse(layout)
+        found = discover_files(source_path, known)
+        summary.files_seen, summary.skipped = found.files_seen, found.skipped
+        summary.quarantined = stage_unreadable(layout, summary.load_id, started_at, found)
+        batches = _batches(found.items, max(1, batch_size))
+        removed: Counter[str] = Counter()
+        in_flight: list[PrefectFuture[BatchCounts]] = []
+        for batch_no, batch in enumerate(batches, start=1):
+            in_flight.append(
+                clean_batch.submit(layout, summary.load_id, started_at, batch, batch_no, len(batches))
+            )
+            if len(in_flight) >= BATCHES_IN_FLIGHT or batch_no == len(batches):
+                for future in in_flight:
+                    counts = future.result()
+                    summary.ingested += counts.documents
+                    summary.articles += counts.articles
+                    summary.quarantined += counts.quarantined
+                    removed.update(counts.removed)
+                in_flight.clear()
+        summary.lines_removed = dict(sorted(removed.items()))
+        publish_load(layout, summary, started_at)
+    logger.info(
+        "load %s: %d files seen, %d ingested, %d skipped, %d quarantined, %d new articles",
+        summary.load_id, summary.files_seen, summary.ingested, summary.skipped,
+        summary.quarantined, summary.articles,
+    )
+    return summary

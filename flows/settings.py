@@ -1,0 +1,36 @@
+"""Every environment variable pagewash reads, and the defaults behind them, in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import MutableMapping
+
+DEFAULT_WAREHOUSE = "data/warehouse"
+WAREHOUSE_ENV = "PAGEWASH_WAREHOUSE"
+WORKERS_ENV = "PAGEWASH_WORKERS"
+DEFAULT_BATCH_SIZE = 1000
+
+# Prefect settings that make the embedded (ephemeral) server work offline on small machines:
+# its start-up takes 12-30 s here, longer than Prefect's 20 s default (see STACK.md).
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def warehouse_folder(cli_value: str | None = None) -> str:
+    """``--warehouse``, else ``$PAGEWASH_WAREHOUSE``, else ``./data/warehouse``."""
+    return cli_value or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
+
+
+def worker_count() -> int:
+    """Processes used for CPU-bound cleaning: ``$PAGEWASH_WORKERS``, else every core."""
+    value = os.environ.get(WORKERS_ENV)
+    return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
+
+
+def apply_prefect_defaults(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Set the Prefect defaults above unless the user set them; call before importing prefect."""
+    for key, value in PREFECT_DEFAULTS.items():
+        environ.setdefault(key, value)
