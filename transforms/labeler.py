@@ -11,13 +11,14 @@ rule has labeled):
    section name (a supporting signal only).
 3. ``repeated_in_body``: a line whose text (less a truncated last word) reappears inside a
    longer nearby line is a teaser; the fuller line is kept. Text glued in front of the
-   repeat ("Title Source: body...") is taken as the title (``glued_title``).
+   repeat ("Title Source: body...") is taken as the title (``glued_title``). A line equal to
+   an earlier one is a repeat (``duplicate_line``).
 4. The article span runs from the first to the last paragraph-like line left. Before it:
    bylines/dates, the title (the last title-like line), a site name (the first line) and
    navigation. After it: footer. Inside it: content, less known boilerplate prompts and
    exact repeats.
 5. ``fallback_longest``: a page never comes out empty; if no line qualified as article text,
-   the longest lines left are kept.
+   the longest free lines are kept, or else the single longest line.
 
 >>> doc = label_lines(["My Site", "", "A storm hits the coast", "", "Rain fell all day. " * 3])
 >>> doc.title, doc.body
@@ -26,6 +27,7 @@ rule has labeled):
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,7 +47,7 @@ from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLin
 SECTION_EVIDENCE_NEEDED = 4
 # A teaser must keep at least this many characters, less its last word, to count as a repeat.
 MIN_REPEAT_CHARS = 25
-# How many following lines are searched for the fuller copy of a teaser.
+# How many following longer lines are searched for the fuller copy of a teaser.
 REPEAT_LOOKAHEAD = 3
 # Text glued in front of a repeated teaser is a title only when at most this long.
 MAX_GLUED_TITLE_SIZE = 30
@@ -76,6 +78,7 @@ def label_lines(lines: Sequence[str]) -> CleanDocument:
     _mark_breadcrumbs(page)
     _mark_sidebars(page)
     _mark_teaser_repeats(page)
+    _mark_duplicates(page)
     _mark_article_span(page)
     _mark_fallback(page)
 
@@ -100,8 +103,9 @@ def _first_paragraph(page: _Page) -> int:
 
 def _mark_breadcrumbs(page: _Page) -> None:
     for i in range(_first_paragraph(page)):
-        parts = breadcrumb_parts(page.feats[i].text)
-        if not parts or not page.free(i):
+        text = page.feats[i].text
+        parts = breadcrumb_parts(text)
+        if not parts or not page.free(i) or looks_like_byline(text):
             continue
         page.mark(i, Label.BREADCRUMB, "separator_path")
         nxt = i + 1
@@ -238,8 +242,9 @@ def _mark_teaser_repeats(page: _Page) -> None:
         needle = _repeat_needle(f.text)
         if len(needle) < MIN_REPEAT_CHARS or not page.free(f.index):
             continue
-        for fuller in free[k + 1 : k + 1 + REPEAT_LOOKAHEAD]:
-            offset = fuller.text.find(needle) if len(fuller.text) > len(f.text) else -1
+        longer = (g for g in free[k + 1 :] if len(g.text) > len(f.text))
+        for fuller in itertools.islice(longer, REPEAT_LOOKAHEAD):
+            offset = fuller.text.find(needle)
             if offset < 0:
                 continue
             page.mark(f.index, Label.TEASER, "repeated_in_body")
@@ -254,6 +259,17 @@ def _mark_teaser_repeats(page: _Page) -> None:
 # --- article span, header and footer ----------------------------------------------------
 
 
+def _mark_duplicates(page: _Page) -> None:
+    """A free line equal to an earlier free line (or the title) is a repeat; the first stays."""
+    seen: set[str] = set() if page.title is None else {headline_key(page.title)}
+    for f in page.feats:
+        if page.free(f.index):
+            key = headline_key(f.text)
+            if key in seen:
+                page.mark(f.index, Label.REPEAT, "duplicate_line")
+            seen.add(key)
+
+
 def _mark_article_span(page: _Page) -> None:
     free = [f for f in page.feats if page.free(f.index)]
     paragraphs = [f.index for f in free if f.paragraph_like]
@@ -261,18 +277,16 @@ def _mark_article_span(page: _Page) -> None:
         return
     first, last = paragraphs[0], paragraphs[-1]
     _mark_header(page, first)
-    seen: set[str] = set() if page.title is None else {headline_key(page.title)}
+    title_key = None if page.title is None else headline_key(page.title)
     for f in free:
         if f.index > last:
             page.mark(f.index, Label.FOOTER, "after_body")
         elif f.index >= first:
-            key = headline_key(f.text)
-            if key in seen:
-                page.mark(f.index, Label.REPEAT, "duplicate_line")
+            if headline_key(f.text) == title_key:
+                page.mark(f.index, Label.REPEAT, "title_repeat")
             elif f.size <= 8 and is_boilerplate_line(f.text):
                 page.mark(f.index, Label.AD, "boilerplate_prompt")
             else:
-                seen.add(key)
                 page.mark(f.index, Label.CONTENT, "article_span")
 
 
@@ -303,12 +317,14 @@ def _mark_fallback(page: _Page) -> None:
                 page.mark(f.index, Label.NAV, "outside_article")
         return
     free = [f for f in page.feats if page.free(f.index)]
-    pool = free or [f for f in page.feats if page.labels[f.index][0] is not Label.TITLE]
-    pool = pool or page.feats
-    longest = max(f.size for f in pool)
-    for f in pool:
-        if f.size * 2 >= longest:
-            page.mark(f.index, Label.CONTENT, "fallback_longest")
+    if free:
+        longest = max(f.size for f in free)
+        for f in free:
+            if f.size * 2 >= longest:
+                page.mark(f.index, Label.CONTENT, "fallback_longest")
+    else:  # every line was judged boilerplate: keep the single longest one
+        f = max(page.feats, key=lambda f: (page.labels[f.index][0] is not Label.TITLE, f.size))
+        page.mark(f.index, Label.CONTENT, "fallback_longest")
     for f in free:
         if page.free(f.index):
             page.mark(f.index, Label.NAV, "outside_article")

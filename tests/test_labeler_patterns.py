@@ -1,0 +1,144 @@
+"""Each page pattern the cleaner must handle, on small pages written for these tests."""
+
+from transforms.labeler import label_lines
+from transforms.records import Label
+
+BODY_1 = (
+    "The harbor council voted on Tuesday to close the old ferry pier for repairs, a decision "
+    "that fishermen say will cost them a whole season. The pier, built in 1962, has been "
+    "sinking slowly for a decade, and engineers warned in March that its pilings were failing."
+)
+BODY_2 = (
+    "Repairs are expected to take eleven months. During that time boats will dock at the "
+    "northern quay, which the council says can handle the extra traffic if schedules shift."
+)
+SIDEBAR = [
+    "New Articles",
+    "Lighthouse Keeper Retires After Forty Years",
+    "After four decades of climbing the same spiral stairs every night, the keeper of Gull Rock "
+    "handed over the keys on Sunday in a small ceremony that...",
+    "Fish Market Moves Indoors for Winter",
+    "Traders will set up in the old rope works from November, ending the open-air market.",
+    "School Rowing Team Wins Regional Title",
+    "The under-16 crew beat five rival schools on a choppy estuary course, finishing almost...",
+    "Most viewed",
+    "Storm Damages Sea Wall Near the Old Town",
+    "Waves up to six metres high tore a gap in the sea wall late on Friday, flooding two...",
+    "Bakery on Quay Street Celebrates a Century",
+    "The family-run bakery opened in 1924 and still uses the original brick oven for its bread.",
+]
+
+
+def page(*lines: str) -> list[str]:
+    """Lines separated by blank lines, as scraped text usually is."""
+    out: list[str] = []
+    for line in lines:
+        out += [line, ""]
+    return out[:-1]
+
+
+def labels_of(doc, text):
+    return [line.label for line in doc.lines if line.text == text]
+
+
+def test_teaser_repeated_at_start_of_body_is_kept_once():
+    teaser = BODY_1[:140].rsplit(" ", 1)[0] + " ci"  # cut mid-word, as scrapers do
+    doc = label_lines(page(teaser, BODY_1, BODY_2, *SIDEBAR))
+    assert doc.body.count("voted on Tuesday to close the old ferry pier") == 1
+    assert labels_of(doc, teaser) == [Label.TEASER]
+    assert doc.body.startswith("The harbor council voted")
+
+
+def test_title_glued_before_repeated_teaser_becomes_the_title():
+    teaser = BODY_1[:120].rsplit(" ", 1)[0]
+    glued = "Will the ferry pier survive? Source: " + BODY_1
+    doc = label_lines(page(teaser, glued, BODY_2, *SIDEBAR))
+    assert doc.title == "Will the ferry pier survive?"
+    assert doc.body.startswith("The harbor council voted")
+    assert "Source:" not in doc.body
+
+
+def test_breadcrumb_is_removed_and_the_repeated_title_extracted():
+    title = "Council closes the old ferry pier"
+    doc = label_lines(page(f"Home » Local News » {title}", title, BODY_1, BODY_2))
+    assert doc.title == title
+    assert labels_of(doc, f"Home » Local News » {title}") == [Label.BREADCRUMB]
+    assert title not in doc.body and "Home" not in doc.body
+
+
+def test_breadcrumb_with_other_separators_is_recognised():
+    for crumb in ("Home > World > Pier closes", "News / Harbor / Pier closes", "Inicio › Pier"):
+        doc = label_lines(page(crumb, "Pier closes", BODY_1))
+        assert labels_of(doc, crumb) == [Label.BREADCRUMB], crumb
+
+
+def test_site_name_line_above_the_title_is_removed():
+    doc = label_lines(page("Gull Rock Courier", "Council closes the old ferry pier", BODY_1))
+    assert doc.title == "Council closes the old ferry pier"
+    assert labels_of(doc, "Gull Rock Courier") == [Label.SITE_NAME]
+    assert doc.body == BODY_1
+
+
+def test_sidebar_sections_of_headlines_and_teasers_are_removed():
+    doc = label_lines(page(BODY_1, BODY_2, *SIDEBAR))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert [m.headline for m in doc.mentions] == SIDEBAR[1:7:2] + SIDEBAR[8::2]
+    assert [m.section for m in doc.mentions] == ["New Articles"] * 3 + ["Most viewed"] * 2
+    assert [m.position for m in doc.mentions] == [1, 2, 3, 1, 2]
+    assert labels_of(doc, "Most viewed") == [Label.SIDEBAR_HEADER]
+
+
+def test_unlisted_section_name_is_found_by_its_structure():
+    renamed = ["Cosas que quizá te interesen"] + SIDEBAR[1:7]
+    doc = label_lines(page(BODY_1, BODY_2, *renamed))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert len(doc.mentions) == 3
+
+
+def test_headline_only_sidebar_list_is_removed():
+    related = ["Related Posts", "Pier history in pictures", "Ferry timetable changes", "Quay works begin"]
+    doc = label_lines(page("Pier to close", BODY_1, BODY_2, *related))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert [m.headline for m in doc.mentions] == related[1:]
+
+
+def test_footer_prompts_after_the_article_are_removed():
+    footers = ["Share this:", "You may also like", "Leave a Comment", "Exit mobile version"]
+    doc = label_lines(page("Pier to close", BODY_1, BODY_2, *footers))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert all(labels_of(doc, f) == [Label.FOOTER] for f in footers)
+
+
+def test_byline_under_the_title_is_not_the_title():
+    doc = label_lines(page("Pier to close", "By Ana Ruiz | 3 March 2024", BODY_1))
+    assert doc.title == "Pier to close"
+    assert labels_of(doc, "By Ana Ruiz | 3 March 2024") == [Label.BYLINE]
+
+
+def test_subheading_inside_the_article_is_kept():
+    doc = label_lines(page("Pier to close", BODY_1, "What happens next", BODY_2, "Share this:"))
+    assert doc.body == f"{BODY_1}\n\nWhat happens next\n\n{BODY_2}"
+
+
+def test_advertisement_line_inside_the_article_is_removed():
+    doc = label_lines(page("Pier to close", BODY_1, "Advertisement", BODY_2))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert labels_of(doc, "Advertisement") == [Label.AD]
+
+
+def test_non_english_page_keeps_its_text():
+    body = "港口委员会周二投票决定关闭旧渡轮码头进行维修，渔民们说这将使他们损失整整一个季节的收入。" * 2
+    doc = label_lines(page("港口新闻", body))
+    assert doc.body == body
+
+
+def test_page_of_short_lines_never_comes_out_empty():
+    doc = label_lines(page("Ode to the pier", "Old wood", "Salt wind", "Gulls cry"))
+    assert doc.body
+
+
+def test_every_line_gets_exactly_one_label():
+    lines = page(BODY_1[:100], BODY_1, *SIDEBAR, "Leave a Comment")
+    doc = label_lines(lines)
+    assert [line.line_no for line in doc.lines] == list(range(len(lines)))
+    assert [line.text for line in doc.lines] == lines

@@ -1,0 +1,60 @@
+"""Properties of the cleaner over hundreds of generated pages (hypothesis)."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.labeler import label_lines
+from transforms.records import Label
+
+WORDS = st.sampled_from(
+    "the harbor council voted pier ferry storm quay bakery rowing crew Gull Rock "
+    "港口 渡轮 über straße año niño — “quoted” 2024 3,800".split()
+)
+SENTENCE = st.lists(WORDS, min_size=1, max_size=60).map(" ".join)
+LINE = st.one_of(
+    SENTENCE,
+    SENTENCE.map(lambda s: s + "."),
+    SENTENCE.map(lambda s: s + "..."),
+    SENTENCE.map(lambda s: s + "…"),
+    st.sampled_from(["", "", "New Articles", "Most viewed", "Related Posts", "Share this:",
+                     "Home » News » Storm", "Leave a Comment", "By Ana Ruiz | 3 March 2024"]),
+    st.text(max_size=80),
+)
+PAGES = st.lists(LINE, max_size=40)
+
+
+def _stripped(line: str) -> str:
+    return " ".join(line.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGES)
+def test_cleaning_never_raises_and_labels_every_line_once(lines):
+    doc = label_lines(lines)
+    assert [line.line_no for line in doc.lines] == list(range(len(lines)))
+    assert all(isinstance(line.label, Label) for line in doc.lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGES)
+def test_body_paragraphs_come_from_input_lines_in_order(lines):
+    doc = label_lines(lines)
+    sources = iter(_stripped(line) for line in lines)
+    for paragraph in filter(None, doc.body.split("\n\n")):
+        # each paragraph is an input line, or the tail of one after a glued title
+        assert any(source.endswith(paragraph) for source in sources), paragraph
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGES)
+def test_a_page_with_text_never_comes_out_empty(lines):
+    doc = label_lines(lines)
+    assert bool(doc.body.strip()) == any(line.strip() for line in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGES)
+def test_cleaning_a_clean_body_keeps_its_text(lines):
+    body = label_lines(lines).body
+    again = label_lines(body.split("\n"))
+    assert again.body == body or (again.title is not None and again.title in body)
