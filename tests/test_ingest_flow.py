@@ -1,0 +1,118 @@
+"""The real ``ingest`` flow under Prefect's test harness, asserting on Parquet via DuckDB."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest
+from warehouse.layout import Layout
+from warehouse.query import run_query
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+
+
+def q(warehouse: Path, sql: str) -> list[tuple]:
+    return run_query(Layout.at(warehouse), sql).rows
+
+
+@pytest.fixture
+def seeded(seeds, tmp_path) -> Path:
+    warehouse = tmp_path / "wh"
+    summary = ingest(str(seeds), str(warehouse))
+    assert (summary.files_seen, summary.ingested, summary.quarantined) == (5, 5, 0)
+    return warehouse
+
+
+def test_seeds_give_five_clean_articles(seeded):
+    assert q(seeded, "SELECT count(*) FROM articles") == [(5,)]
+    [(body,)] = q(seeded, "SELECT body FROM articles WHERE source LIKE '000_%'")
+    assert body.count("Opinion is divided.") == 1
+    titles = {t for (t,) in q(seeded, "SELECT title FROM articles")}
+    assert {"Supporting MEK: Not a Step in the Right Direction",
+            "CNN: US backing Iran’s Mujahedeen Khalq rebels"} <= titles
+
+
+def test_seed_bodies_hold_no_sidebar_breadcrumb_or_footer_line(seeded):
+    removed = q(seeded, """
+        SELECT DISTINCT l.text FROM lines l
+        WHERE l.label IN ('sidebar_header', 'sidebar_headline', 'sidebar_teaser',
+                          'breadcrumb', 'footer')""")
+    bodies = [b for (b,) in q(seeded, "SELECT body FROM articles")]
+    assert len(removed) > 40
+    for (text,) in removed:
+        assert not any(text.strip() in body for body in bodies), text
+
+
+def test_seed_sidebars_give_30_mentions_of_21_headlines(seeded):
+    assert q(seeded, "SELECT count(*) FROM headline_mentions") == [(30,)]
+    assert q(seeded, "SELECT count(*), count(*) FILTER (WHERE n_docs = 2) FROM headlines") == [
+        (21, 9)
+    ]
+
+
+def test_lines_table_explains_every_input_line(seeded, seeds):
+    for path in sorted(seeds.iterdir()):
+        n_lines = len(path.read_text(encoding="utf-8").splitlines())
+        rows = q(seeded, f"""
+            SELECT count(*), count(DISTINCT line_no), min(line_no), max(line_no)
+            FROM lines JOIN documents USING (doc_id) WHERE documents.source = '{path.name}'""")
+        assert rows == [(n_lines, n_lines, 0, n_lines - 1)], path.name
+
+
+def test_running_twice_adds_no_rows(seeded, seeds):
+    tables = ("documents", "articles", "lines", "headline_mentions", "quarantine")
+    before = [q(seeded, f"SELECT count(*) FROM {t}") for t in tables]
+    summary = ingest(str(seeds), str(seeded))
+    assert (summary.ingested, summary.skipped) == (0, 5)
+    assert [q(seeded, f"SELECT count(*) FROM {t}") for t in tables] == before
+    assert q(seeded, "SELECT count(*) FROM loads") == [(2,)]
+
+
+def test_bad_files_are_quarantined_and_the_rest_ingested(seeds, tmp_path):
+    source = tmp_path / "inbox"
+    shutil.copytree(seeds, source / "good")
+    (source / "empty.txt").write_bytes(b"")
+    (source / "noise.txt").write_bytes(os.urandom(4096))
+    (source / "picture.html").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(512))
+    summary = ingest(str(source), str(tmp_path / "wh"))
+    assert (summary.files_seen, summary.ingested, summary.quarantined) == (8, 5, 3)
+    rows = q(tmp_path / "wh", "SELECT source, reason, detail FROM quarantine ORDER BY source")
+    assert [(s, r) for s, r, _ in rows] == [
+        ("empty.txt", "empty"), ("noise.txt", "binary"), ("picture.html", "binary")
+    ]
+    assert all(detail for _, _, detail in rows)
+    again = ingest(str(source), str(tmp_path / "wh"))
+    assert (again.quarantined, again.skipped) == (0, 8)
+
+
+def test_identical_files_are_one_article_and_two_documents(seeds, tmp_path):
+    source = tmp_path / "inbox"
+    for site in ("a", "b"):
+        (source / site).mkdir(parents=True)
+        shutil.copy(seeds / "002_9592ed5bc08531cd.txt", source / site / "page.txt")
+    ingest(str(source), str(tmp_path / "wh"))
+    assert q(tmp_path / "wh", "SELECT source, site FROM documents ORDER BY source") == [
+        ("a/page.txt", "a"), ("b/page.txt", "b")
+    ]
+    assert q(tmp_path / "wh", "SELECT source FROM articles") == [("a/page.txt",)]
+
+
+def test_html_pages_are_parsed_and_cleaned(tmp_path):
+    source = tmp_path / "inbox" / "example.org"
+    source.mkdir(parents=True)
+    paragraph = "The harbor council voted on Tuesday to close the old ferry pier for repairs. " * 3
+    (source / "pier.html").write_text(
+        "<html><head><title>Pier | Example</title><script>var x = 1;</script></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<h1>Council closes the pier</h1><p>{paragraph}</p>"
+        "<aside><h3>Most read</h3><ul><li>Other story</li></ul></aside>"
+        "<footer>© 2026 Example</footer></body></html>", encoding="utf-8")
+    ingest(str(tmp_path / "inbox"), str(tmp_path / "wh"))
+    [(site, fmt, title, body)] = q(tmp_path / "wh", """
+        SELECT a.site, d.format, a.title, a.body FROM articles a JOIN documents d USING (doc_id)""")
+    assert (site, fmt, title) == ("example.org", "html", "Council closes the pier")
+    assert body == paragraph.strip()

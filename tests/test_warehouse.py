@@ -1,0 +1,123 @@
+"""Write-then-read tests of the warehouse: real Parquet files, real DuckDB."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from warehouse import loads
+from warehouse.layout import Layout, new_load_id
+from warehouse.lock import WarehouseBusy, writer_lock
+from warehouse.query import QueryError, run_query
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def _document(load_id: str, doc_id: str = "d1") -> dict:
+    return {"doc_id": doc_id, "source": f"{doc_id}.txt", "site": "s", "format": "text",
+            "bytes": 10, "ingested_at": NOW, "load_id": load_id}
+
+
+def _load_row(load_id: str) -> dict:
+    return {"load_id": load_id, "source": "/in", "started_at": NOW, "finished_at": NOW,
+            "files_seen": 1, "ingested": 1, "skipped": 0, "quarantined": 0, "articles": 1,
+            "lines_removed": {"nav": 2}}
+
+
+@pytest.fixture
+def layout(tmp_path) -> Layout:
+    layout = Layout.at(tmp_path / "wh")
+    loads.initialize(layout)
+    return layout
+
+
+def _count(layout: Layout, table: str) -> int:
+    return run_query(layout, f"SELECT count(*) FROM {table}").rows[0][0]
+
+
+def test_new_warehouse_has_every_table_empty(layout):
+    for table in ("documents", "articles", "lines", "headline_mentions", "headlines",
+                  "quarantine", "loads"):
+        assert _count(layout, table) == 0, table
+
+
+def test_staged_rows_are_invisible_until_the_load_is_published(layout):
+    load_id = new_load_id()
+    loads.stage(layout, load_id, "documents", "000001", [_document(load_id)])
+    assert _count(layout, "documents") == 0
+    loads.publish(layout, load_id, _load_row(load_id))
+    assert _count(layout, "documents") == 1
+    assert run_query(layout, "SELECT lines_removed FROM loads").rows == [({"nav": 2},)]
+
+
+def test_files_of_a_load_killed_before_its_commit_stay_invisible_and_are_recovered(layout):
+    load_id = new_load_id()
+    loads.stage(layout, load_id, "documents", "000001", [_document(load_id)])
+    staged = next(layout.staging_dir(load_id).rglob("*.parquet"))
+    staged.replace(layout.table_dir("documents") / staged.name)  # published, not recorded
+    assert _count(layout, "documents") == 0
+    removed = loads.recover(layout)
+    assert [p.name for p in removed] == [staged.name]
+    assert not layout.staging_root.exists()
+    assert sorted(p.name for p in layout.table_dir("documents").iterdir()) == ["_empty.parquet"]
+
+
+def test_recover_keeps_completed_loads(layout):
+    load_id = new_load_id()
+    loads.stage(layout, load_id, "documents", "000001", [_document(load_id)])
+    loads.publish(layout, load_id, _load_row(load_id))
+    assert loads.recover(layout) == []
+    assert _count(layout, "documents") == 1
+
+
+def test_catalog_opens_from_plain_duckdb_in_any_working_directory(layout, tmp_path):
+    load_id = new_load_id()
+    loads.stage(layout, load_id, "documents", "000001", [_document(load_id)])
+    loads.publish(layout, load_id, _load_row(load_id))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cwd = os.getcwd()
+    try:
+        os.chdir(elsewhere)
+        con = duckdb.connect(str(layout.catalog), read_only=True)
+        assert con.execute("SELECT doc_id FROM documents").fetchall() == [("d1",)]
+        con.close()
+    finally:
+        os.chdir(cwd)
+
+
+def test_headlines_view_counts_documents_and_sites_per_key(layout):
+    load_id = new_load_id()
+    docs = [_document(load_id, d) for d in ("a", "b", "c")]
+    mentions = [
+        {"doc_id": d, "site": site, "headline": text, "headline_key": text.lower().rstrip("."),
+         "section": "Popular", "position": 1, "load_id": load_id}
+        for d, site, text in (("a", "x", "Pier Closes"), ("b", "x", "pier closes..."),
+                              ("c", "y", "Pier closes"), ("c", "y", "Other"))
+    ]
+    loads.stage(layout, load_id, "documents", "1", docs)
+    loads.stage(layout, load_id, "headline_mentions", "1", mentions)
+    loads.publish(layout, load_id, _load_row(load_id))
+    rows = run_query(
+        layout, "SELECT headline_key, headline, n_docs, n_sites, first_seen_doc FROM headlines "
+        "ORDER BY headline_key").rows
+    assert rows == [("other", "Other", 1, 1, "c"), ("pier closes", "Pier Closes", 3, 2, "a")]
+
+
+def test_query_connection_is_read_only(layout):
+    with pytest.raises(QueryError, match="read-only"):
+        run_query(layout, "CREATE TABLE t AS SELECT 1")
+
+
+def test_query_on_a_missing_warehouse_says_so(tmp_path):
+    with pytest.raises(QueryError, match="no warehouse"):
+        run_query(Layout.at(tmp_path / "nothing"), "SELECT 1")
+
+
+def test_second_writer_is_refused_with_a_clear_message(layout):
+    with writer_lock(layout), pytest.raises(WarehouseBusy, match=f"pid {os.getpid()}"):
+        with writer_lock(layout):
+            pass
