@@ -27,7 +27,11 @@ class BatchRows:
 
     tables: dict[str, list[Row]] = field(
         default_factory=lambda: {
-            "documents": [], "articles": [], "lines": [], "headline_mentions": [], "quarantine": []
+            "documents": [],
+            "articles": [],
+            "lines": [],
+            "headline_mentions": [],
+            "quarantine": [],
         }
     )
     removed: Counter[str] = field(default_factory=Counter)
@@ -40,18 +44,35 @@ class BatchRows:
 
 def _document_row(file: SourceFile, key: str, load_id: str, at: datetime) -> Row:
     return {
-        "doc_id": key, "source": file.relative, "site": file.site, "format": file.format,
-        "bytes": file.size, "ingested_at": at, "load_id": load_id,
+        "doc_id": key,
+        "source": file.relative,
+        "site": file.site,
+        "format": file.format,
+        "bytes": file.size,
+        "ingested_at": at,
+        "load_id": load_id,
     }
 
 
-def _quarantine(out: BatchRows, files: tuple[SourceFile, ...], key: str | None,
-                problem: Rejection, load_id: str, at: datetime) -> None:
+def _quarantine(
+    out: BatchRows,
+    files: tuple[SourceFile, ...],
+    key: str | None,
+    problem: Rejection,
+    load_id: str,
+    at: datetime,
+) -> None:
     for file in files:
-        out.tables["quarantine"].append({
-            "source": file.relative, "content_hash": key, "reason": problem.reason,
-            "detail": problem.detail, "quarantined_at": at, "load_id": load_id,
-        })
+        out.tables["quarantine"].append(
+            {
+                "source": file.relative,
+                "content_hash": key,
+                "reason": problem.reason,
+                "detail": problem.detail,
+                "quarantined_at": at,
+                "load_id": load_id,
+            }
+        )
 
 
 def _clean(item: WorkItem) -> CleanDocument | Rejection:
@@ -72,7 +93,9 @@ def rows_for_item(item: WorkItem, load_id: str, at: datetime) -> BatchRows:
     """All rows that one work item contributes to a load."""
     out = BatchRows()
     if item.stored:
-        out.tables["documents"].extend(_document_row(f, item.doc_id, load_id, at) for f in item.files)
+        out.tables["documents"].extend(
+            _document_row(f, item.doc_id, load_id, at) for f in item.files
+        )
         return out
     result = _clean(item)
     if isinstance(result, Rejection):
@@ -80,19 +103,38 @@ def rows_for_item(item: WorkItem, load_id: str, at: datetime) -> BatchRows:
         return out
     first = item.files[0]
     out.tables["documents"].extend(_document_row(f, item.doc_id, load_id, at) for f in item.files)
-    out.tables["articles"].append({
-        "doc_id": item.doc_id, "source": first.relative, "site": first.site,
-        "title": result.title, "body": result.body, "n_words": result.n_words, "load_id": load_id,
-    })
+    out.tables["articles"].append(
+        {
+            "doc_id": item.doc_id,
+            "source": first.relative,
+            "site": first.site,
+            "title": result.title,
+            "body": result.body,
+            "n_words": result.n_words,
+            "load_id": load_id,
+        }
+    )
     out.tables["lines"].extend(
-        {"doc_id": item.doc_id, "line_no": line.line_no, "text": line.text,
-         "label": str(line.label), "rule": line.rule, "load_id": load_id}
+        {
+            "doc_id": item.doc_id,
+            "line_no": line.line_no,
+            "text": line.text,
+            "label": str(line.label),
+            "rule": line.rule,
+            "load_id": load_id,
+        }
         for line in result.lines
     )
     out.tables["headline_mentions"].extend(
-        {"doc_id": item.doc_id, "site": first.site, "headline": m.headline,
-         "headline_key": m.headline_key, "section": m.section, "position": m.position,
-         "load_id": load_id}
+        {
+            "doc_id": item.doc_id,
+            "site": first.site,
+            "headline": m.headline,
+            "headline_key": m.headline_key,
+            "section": m.section,
+            "position": m.position,
+            "load_id": load_id,
+        }
         for m in result.mentions
     )
     out.removed.update(str(line.label) for line in result.lines if line.label not in KEPT_LABELS)

@@ -17,16 +17,23 @@ EXIT_FAILED = 1
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pagewash",
-        description="Clean scraped web pages into deduplicated Parquet tables you query with DuckDB.",
+        description="Clean scraped web pages into Parquet tables you query with DuckDB.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     warehouse_help = "warehouse folder (default: $PAGEWASH_WAREHOUSE or ./data/warehouse)"
 
     run = commands.add_parser("run", help="ingest every .txt/.html/.htm file under SOURCE")
-    run.add_argument("source", metavar="SOURCE", help="folder of scraped pages (searched recursively)")
+    run.add_argument(
+        "source", metavar="SOURCE", help="folder of scraped pages (searched recursively)"
+    )
     run.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
-    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                     help=f"documents per Prefect task (default: {DEFAULT_BATCH_SIZE})")
+    run.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help=f"documents per Prefect task (default: {DEFAULT_BATCH_SIZE})",
+    )
 
     query = commands.add_parser("query", help="run read-only DuckDB SQL over the warehouse tables")
     query.add_argument("sql", metavar="SQL")

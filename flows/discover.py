@@ -71,7 +71,9 @@ def discover(source: Path, known: KnownState) -> Discovery:
     for path in paths:
         relative = path.relative_to(source).as_posix()
         if path.is_symlink() and not path.resolve().is_relative_to(root):
-            unreadable.append(Unreadable(relative, "outside_source", "symlink leads outside SOURCE"))
+            unreadable.append(
+                Unreadable(relative, "outside_source", "symlink leads outside SOURCE")
+            )
             continue
         try:
             raw = path.read_bytes()

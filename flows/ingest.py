@@ -64,7 +64,11 @@ def discover_files(source: Path, known: KnownState) -> Discovery:
     new_files = sum(len(item.files) for item in found.items)
     get_run_logger().info(
         "found %d files under %s: %d new or changed, %d already stored, %d unreadable",
-        found.files_seen, source, new_files, found.skipped, len(found.unreadable),
+        found.files_seen,
+        source,
+        new_files,
+        found.skipped,
+        len(found.unreadable),
     )
     return found
 
@@ -75,7 +79,11 @@ def discover_files(source: Path, known: KnownState) -> Discovery:
     cache_policy=NO_CACHE,
 )
 def clean_batch(
-    layout: Layout, load_id: str, at: datetime, items: list[WorkItem], batch_no: int,
+    layout: Layout,
+    load_id: str,
+    at: datetime,
+    items: list[WorkItem],
+    batch_no: int,
     n_batches: int,
 ) -> BatchCounts:
     """Clean a batch of work items on every core and stage its rows as Parquet."""
@@ -92,7 +100,11 @@ def clean_batch(
     )
     get_run_logger().info(
         "batch %d/%d: %d files stored, %d articles, %d quarantined",
-        batch_no, n_batches, counts.documents, counts.articles, counts.quarantined,
+        batch_no,
+        n_batches,
+        counts.documents,
+        counts.articles,
+        counts.quarantined,
     )
     return counts
 
@@ -100,8 +112,14 @@ def clean_batch(
 @task(name="quarantine unreadable files", cache_policy=NO_CACHE)
 def stage_unreadable(layout: Layout, load_id: str, at: datetime, found: Discovery) -> int:
     rows = [
-        {"source": u.relative, "content_hash": None, "reason": u.reason, "detail": u.detail,
-         "quarantined_at": at, "load_id": load_id}
+        {
+            "source": u.relative,
+            "content_hash": None,
+            "reason": u.reason,
+            "detail": u.detail,
+            "quarantined_at": at,
+            "load_id": load_id,
+        }
         for u in found.unreadable
     ]
     return loads.stage(layout, load_id, "quarantine", "unreadable", rows)
@@ -142,7 +160,9 @@ def ingest(
         in_flight: list[PrefectFuture[BatchCounts]] = []
         for batch_no, batch in enumerate(batches, start=1):
             in_flight.append(
-                clean_batch.submit(layout, summary.load_id, started_at, batch, batch_no, len(batches))
+                clean_batch.submit(
+                    layout, summary.load_id, started_at, batch, batch_no, len(batches)
+                )
             )
             if len(in_flight) >= BATCHES_IN_FLIGHT or batch_no == len(batches):
                 for future in in_flight:
@@ -156,7 +176,11 @@ def ingest(
         publish_load(layout, summary, started_at)
     logger.info(
         "load %s: %d files seen, %d ingested, %d skipped, %d quarantined, %d new articles",
-        summary.load_id, summary.files_seen, summary.ingested, summary.skipped,
-        summary.quarantined, summary.articles,
+        summary.load_id,
+        summary.files_seen,
+        summary.ingested,
+        summary.skipped,
+        summary.quarantined,
+        summary.articles,
     )
     return summary

@@ -32,15 +32,20 @@ def test_seeds_give_five_clean_articles(seeded):
     [(body,)] = q(seeded, "SELECT body FROM articles WHERE source LIKE '000_%'")
     assert body.count("Opinion is divided.") == 1
     titles = {t for (t,) in q(seeded, "SELECT title FROM articles")}
-    assert {"Supporting MEK: Not a Step in the Right Direction",
-            "CNN: US backing Iran’s Mujahedeen Khalq rebels"} <= titles
+    assert {
+        "Supporting MEK: Not a Step in the Right Direction",
+        "CNN: US backing Iran’s Mujahedeen Khalq rebels",
+    } <= titles
 
 
 def test_seed_bodies_hold_no_sidebar_breadcrumb_or_footer_line(seeded):
-    removed = q(seeded, """
+    removed = q(
+        seeded,
+        """
         SELECT DISTINCT l.text FROM lines l
         WHERE l.label IN ('sidebar_header', 'sidebar_headline', 'sidebar_teaser',
-                          'breadcrumb', 'footer')""")
+                          'breadcrumb', 'footer')""",
+    )
     bodies = [b for (b,) in q(seeded, "SELECT body FROM articles")]
     assert len(removed) > 40
     for (text,) in removed:
@@ -57,9 +62,12 @@ def test_seed_sidebars_give_30_mentions_of_21_headlines(seeded):
 def test_lines_table_explains_every_input_line(seeded, seeds):
     for path in sorted(seeds.iterdir()):
         n_lines = len(path.read_text(encoding="utf-8").splitlines())
-        rows = q(seeded, f"""
+        rows = q(
+            seeded,
+            f"""
             SELECT count(*), count(DISTINCT line_no), min(line_no), max(line_no)
-            FROM lines JOIN documents USING (doc_id) WHERE documents.source = '{path.name}'""")
+            FROM lines JOIN documents USING (doc_id) WHERE documents.source = '{path.name}'""",
+        )
         assert rows == [(n_lines, n_lines, 0, n_lines - 1)], path.name
 
 
@@ -82,7 +90,9 @@ def test_bad_files_are_quarantined_and_the_rest_ingested(seeds, tmp_path):
     assert (summary.files_seen, summary.ingested, summary.quarantined) == (8, 5, 3)
     rows = q(tmp_path / "wh", "SELECT source, reason, detail FROM quarantine ORDER BY source")
     assert [(s, r) for s, r, _ in rows] == [
-        ("empty.txt", "empty"), ("noise.txt", "binary"), ("picture.html", "binary")
+        ("empty.txt", "empty"),
+        ("noise.txt", "binary"),
+        ("picture.html", "binary"),
     ]
     assert all(detail for _, _, detail in rows)
     again = ingest(str(source), str(tmp_path / "wh"))
@@ -96,7 +106,8 @@ def test_identical_files_are_one_article_and_two_documents(seeds, tmp_path):
         shutil.copy(seeds / "002_9592ed5bc08531cd.txt", source / site / "page.txt")
     ingest(str(source), str(tmp_path / "wh"))
     assert q(tmp_path / "wh", "SELECT source, site FROM documents ORDER BY source") == [
-        ("a/page.txt", "a"), ("b/page.txt", "b")
+        ("a/page.txt", "a"),
+        ("b/page.txt", "b"),
     ]
     assert q(tmp_path / "wh", "SELECT source FROM articles") == [("a/page.txt",)]
 
@@ -110,9 +121,14 @@ def test_html_pages_are_parsed_and_cleaned(tmp_path):
         "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
         f"<h1>Council closes the pier</h1><p>{paragraph}</p>"
         "<aside><h3>Most read</h3><ul><li>Other story</li></ul></aside>"
-        "<footer>© 2026 Example</footer></body></html>", encoding="utf-8")
+        "<footer>© 2026 Example</footer></body></html>",
+        encoding="utf-8",
+    )
     ingest(str(tmp_path / "inbox"), str(tmp_path / "wh"))
-    [(site, fmt, title, body)] = q(tmp_path / "wh", """
-        SELECT a.site, d.format, a.title, a.body FROM articles a JOIN documents d USING (doc_id)""")
+    [(site, fmt, title, body)] = q(
+        tmp_path / "wh",
+        """
+        SELECT a.site, d.format, a.title, a.body FROM articles a JOIN documents d USING (doc_id)""",
+    )
     assert (site, fmt, title) == ("example.org", "html", "Council closes the pier")
     assert body == paragraph.strip()

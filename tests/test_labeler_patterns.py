@@ -96,7 +96,12 @@ def test_unlisted_section_name_is_found_by_its_structure():
 
 
 def test_headline_only_sidebar_list_is_removed():
-    related = ["Related Posts", "Pier history in pictures", "Ferry timetable changes", "Quay works begin"]
+    related = [
+        "Related Posts",
+        "Pier history in pictures",
+        "Ferry timetable changes",
+        "Quay works begin",
+    ]
     doc = label_lines(page("Pier to close", BODY_1, BODY_2, *related))
     assert doc.body == f"{BODY_1}\n\n{BODY_2}"
     assert [m.headline for m in doc.mentions] == related[1:]
@@ -127,7 +132,10 @@ def test_advertisement_line_inside_the_article_is_removed():
 
 
 def test_non_english_page_keeps_its_text():
-    body = "港口委员会周二投票决定关闭旧渡轮码头进行维修，渔民们说这将使他们损失整整一个季节的收入。" * 2
+    body = (
+        "港口委员会周二投票决定关闭旧渡轮码头进行维修，渔民们说这将使他们损失整整一个季节的收入。"
+        * 2
+    )
     doc = label_lines(page("港口新闻", body))
     assert doc.body == body
 

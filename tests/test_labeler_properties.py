@@ -16,8 +16,19 @@ LINE = st.one_of(
     SENTENCE.map(lambda s: s + "."),
     SENTENCE.map(lambda s: s + "..."),
     SENTENCE.map(lambda s: s + "…"),
-    st.sampled_from(["", "", "New Articles", "Most viewed", "Related Posts", "Share this:",
-                     "Home » News » Storm", "Leave a Comment", "By Ana Ruiz | 3 March 2024"]),
+    st.sampled_from(
+        [
+            "",
+            "",
+            "New Articles",
+            "Most viewed",
+            "Related Posts",
+            "Share this:",
+            "Home » News » Storm",
+            "Leave a Comment",
+            "By Ana Ruiz | 3 March 2024",
+        ]
+    ),
     st.text(max_size=80),
 )
 PAGES = st.lists(LINE, max_size=40)

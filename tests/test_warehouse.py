@@ -17,14 +17,30 @@ NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def _document(load_id: str, doc_id: str = "d1") -> dict:
-    return {"doc_id": doc_id, "source": f"{doc_id}.txt", "site": "s", "format": "text",
-            "bytes": 10, "ingested_at": NOW, "load_id": load_id}
+    return {
+        "doc_id": doc_id,
+        "source": f"{doc_id}.txt",
+        "site": "s",
+        "format": "text",
+        "bytes": 10,
+        "ingested_at": NOW,
+        "load_id": load_id,
+    }
 
 
 def _load_row(load_id: str) -> dict:
-    return {"load_id": load_id, "source": "/in", "started_at": NOW, "finished_at": NOW,
-            "files_seen": 1, "ingested": 1, "skipped": 0, "quarantined": 0, "articles": 1,
-            "lines_removed": {"nav": 2}}
+    return {
+        "load_id": load_id,
+        "source": "/in",
+        "started_at": NOW,
+        "finished_at": NOW,
+        "files_seen": 1,
+        "ingested": 1,
+        "skipped": 0,
+        "quarantined": 0,
+        "articles": 1,
+        "lines_removed": {"nav": 2},
+    }
 
 
 @pytest.fixture
@@ -39,8 +55,15 @@ def _count(layout: Layout, table: str) -> int:
 
 
 def test_new_warehouse_has_every_table_empty(layout):
-    for table in ("documents", "articles", "lines", "headline_mentions", "headlines",
-                  "quarantine", "loads"):
+    for table in (
+        "documents",
+        "articles",
+        "lines",
+        "headline_mentions",
+        "headlines",
+        "quarantine",
+        "loads",
+    ):
         assert _count(layout, table) == 0, table
 
 
@@ -93,17 +116,30 @@ def test_headlines_view_counts_documents_and_sites_per_key(layout):
     load_id = new_load_id()
     docs = [_document(load_id, d) for d in ("a", "b", "c")]
     mentions = [
-        {"doc_id": d, "site": site, "headline": text, "headline_key": text.lower().rstrip("."),
-         "section": "Popular", "position": 1, "load_id": load_id}
-        for d, site, text in (("a", "x", "Pier Closes"), ("b", "x", "pier closes..."),
-                              ("c", "y", "Pier closes"), ("c", "y", "Other"))
+        {
+            "doc_id": d,
+            "site": site,
+            "headline": text,
+            "headline_key": text.lower().rstrip("."),
+            "section": "Popular",
+            "position": 1,
+            "load_id": load_id,
+        }
+        for d, site, text in (
+            ("a", "x", "Pier Closes"),
+            ("b", "x", "pier closes..."),
+            ("c", "y", "Pier closes"),
+            ("c", "y", "Other"),
+        )
     ]
     loads.stage(layout, load_id, "documents", "1", docs)
     loads.stage(layout, load_id, "headline_mentions", "1", mentions)
     loads.publish(layout, load_id, _load_row(load_id))
     rows = run_query(
-        layout, "SELECT headline_key, headline, n_docs, n_sites, first_seen_doc FROM headlines "
-        "ORDER BY headline_key").rows
+        layout,
+        "SELECT headline_key, headline, n_docs, n_sites, first_seen_doc FROM headlines "
+        "ORDER BY headline_key",
+    ).rows
     assert rows == [("other", "Other", 1, 1, "c"), ("pier closes", "Pier Closes", 3, 2, "a")]
 
 
@@ -118,6 +154,6 @@ def test_query_on_a_missing_warehouse_says_so(tmp_path):
 
 
 def test_second_writer_is_refused_with_a_clear_message(layout):
-    with writer_lock(layout), pytest.raises(WarehouseBusy, match=f"pid {os.getpid()}"):
-        with writer_lock(layout):
-            pass
+    busy = pytest.raises(WarehouseBusy, match=f"pid {os.getpid()}")
+    with writer_lock(layout), busy, writer_lock(layout):
+        pass

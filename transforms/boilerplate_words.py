@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from transforms.headline_key import headline_key
 
+# fmt: off
 _SECTION_NAMES = frozenset(
     {
         # English
@@ -48,6 +49,7 @@ _BOILERPLATE_LINES = frozenset(
         "compartir", "publicidad", "comentarios", "condividi", "pubblicità", "commenti",
     }
 )
+# fmt: on
 
 
 def _key(line: str) -> str:

@@ -64,7 +64,7 @@ def stage(
     arrow = to_table(table, rows)
     if arrow.num_rows:
         write_atomically(arrow, layout.staging_dir(load_id) / table / part_file(load_id, part))
-    return arrow.num_rows
+    return int(arrow.num_rows)
 
 
 def publish(layout: Layout, load_id: str, load_row: Mapping[str, Any]) -> None:

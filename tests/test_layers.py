@@ -1,0 +1,34 @@
+"""The layers depend downward only: transforms <- warehouse <- flows."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FORBIDDEN = {
+    "transforms": {"prefect", "duckdb", "pyarrow", "warehouse", "flows"},
+    "warehouse": {"prefect", "flows"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_does_not_import_upward(layer):
+    modules = sorted((REPO / layer).glob("*.py"))
+    assert modules
+    for module in modules:
+        bad = _imports(module) & FORBIDDEN[layer]
+        assert not bad, f"{module.relative_to(REPO)} imports {sorted(bad)}"
