@@ -11,6 +11,7 @@ into control characters, or that carry a known binary signature or NUL bytes, ar
 from __future__ import annotations
 
 import codecs
+import re
 
 from transforms.records import Rejection
 
@@ -37,11 +38,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 MAX_CONTROL_SHARE = 0.02
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_share(text: str) -> float:
-    controls = sum(
-        1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0
-    )
-    return controls / max(len(text), 1)
+    return len(_CONTROL.findall(text)) / max(len(text), 1)
 
 
 def decode_text(raw: bytes) -> str | Rejection:

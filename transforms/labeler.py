@@ -32,7 +32,6 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from transforms.boilerplate_words import is_boilerplate_line, is_section_name
 from transforms.headline_key import headline_key
 from transforms.line_features import (
     TRUNCATION,
@@ -110,7 +109,7 @@ def _mark_breadcrumbs(page: _Page) -> None:
         page.mark(i, Label.BREADCRUMB, "separator_path")
         nxt = i + 1
         keys = {headline_key(p) for p in parts}
-        if page.title is None and page.free(nxt) and headline_key(page.feats[nxt].text) in keys:
+        if page.title is None and page.free(nxt) and page.feats[nxt].key in keys:
             page.mark(nxt, Label.TITLE, "breadcrumb_title")
             page.title = page.feats[nxt].text
 
@@ -131,7 +130,7 @@ class _Section:
 
 def _strong_teaser(headline: LineFeatures, line: LineFeatures) -> bool:
     """Does ``line`` read like the teaser of ``headline`` on its own evidence?"""
-    if line.size > 80 or is_section_name(line.text) or is_boilerplate_line(line.text):
+    if line.size > 80 or line.section_name or line.boilerplate:
         return False
     return (
         line.truncated
@@ -144,7 +143,7 @@ def _starts_section(page: _Page, i: int) -> bool:
     """Is line ``i`` a section header: a known name, or a header-like line whose next two
     lines read as a headline and its teaser?"""
     f = page.feats[i]
-    if is_section_name(f.text) and f.size <= 8:
+    if f.section_name and f.size <= 8:
         return True
     if not f.header_like or not (page.free(i + 1) and page.free(i + 2)):
         return False
@@ -157,7 +156,7 @@ def _parse_section(page: _Page, start: int) -> _Section | None:
     pos = start + 1
     while page.free(pos):
         headline = page.feats[pos]
-        if not headline.title_like or is_boilerplate_line(headline.text):
+        if not headline.title_like or headline.boilerplate:
             break
         if _starts_section(page, pos):
             break
@@ -166,7 +165,7 @@ def _parse_section(page: _Page, start: int) -> _Section | None:
         is_pair = (
             page.free(teaser)
             and not _starts_section(page, teaser)
-            and not is_boilerplate_line(page.feats[teaser].text)
+            and not page.feats[teaser].boilerplate
             and page.feats[teaser].size <= 80
             and (pair_mode or _strong_teaser(headline, page.feats[teaser]))
         )
@@ -183,7 +182,7 @@ def _section_evidence(page: _Page, section: _Section) -> int:
     """Points for a candidate section; see SECTION_EVIDENCE_NEEDED."""
     feats = page.feats
     teasers = [feats[t] for _, t in section.entries if t is not None]
-    points = 2 if is_section_name(feats[section.header].text) else 0
+    points = 2 if feats[section.header].section_name else 0
     if teasers and sum(t.truncated for t in teasers) * 3 >= len(teasers):
         points += 2
     if len(section.entries) >= 3:
@@ -201,7 +200,7 @@ def _mark_sidebars(page: _Page) -> None:
     i = 0
     while i < len(page.feats):
         header = page.feats[i]
-        candidate = page.free(i) and (header.header_like or is_section_name(header.text))
+        candidate = page.free(i) and (header.header_like or header.section_name)
         section = _parse_section(page, i) if candidate else None
         if section is None or _section_evidence(page, section) < SECTION_EVIDENCE_NEEDED:
             i += 1
@@ -210,7 +209,8 @@ def _mark_sidebars(page: _Page) -> None:
         for position, (h, t) in enumerate(section.entries, start=1):
             text = page.feats[h].text
             page.mark(h, Label.SIDEBAR_HEADLINE, "section_alternation")
-            page.mentions.append(HeadlineMention(text, headline_key(text), header.text, position))
+            mention = HeadlineMention(text, page.feats[h].key, header.text, position)
+            page.mentions.append(mention)
             if t is not None:
                 page.mark(t, Label.SIDEBAR_TEASER, "section_alternation")
         i = section.end
@@ -264,10 +264,9 @@ def _mark_duplicates(page: _Page) -> None:
     seen: set[str] = set() if page.title is None else {headline_key(page.title)}
     for f in page.feats:
         if page.free(f.index):
-            key = headline_key(f.text)
-            if key in seen:
+            if f.key in seen:
                 page.mark(f.index, Label.REPEAT, "duplicate_line")
-            seen.add(key)
+            seen.add(f.key)
 
 
 def _mark_article_span(page: _Page) -> None:
@@ -282,9 +281,9 @@ def _mark_article_span(page: _Page) -> None:
         if f.index > last:
             page.mark(f.index, Label.FOOTER, "after_body")
         elif f.index >= first:
-            if headline_key(f.text) == title_key:
+            if f.key == title_key:
                 page.mark(f.index, Label.REPEAT, "title_repeat")
-            elif f.size <= 8 and is_boilerplate_line(f.text):
+            elif f.size <= 8 and f.boilerplate:
                 page.mark(f.index, Label.AD, "boilerplate_prompt")
             else:
                 page.mark(f.index, Label.CONTENT, "article_span")
@@ -303,7 +302,7 @@ def _mark_header(page: _Page, first_paragraph: int) -> None:
             page.title = f.text
         elif i == 0 and f.size <= 8:
             page.mark(i, Label.SITE_NAME, "first_line")
-        elif page.title is not None and headline_key(f.text) == headline_key(page.title):
+        elif page.title is not None and f.key == headline_key(page.title):
             page.mark(i, Label.REPEAT, "title_repeat")
         else:
             page.mark(i, Label.NAV, "before_title")

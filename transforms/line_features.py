@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from transforms.boilerplate_words import is_boilerplate_line, is_section_name
+from transforms.headline_key import headline_key
+
 TRUNCATION = re.compile(r"(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\])\s*$")
 SENTENCE_END = re.compile(r"[.!?。！？؟।][\"'”’»)\]]*\s*$")
 BREADCRUMB_SEPARATOR = re.compile(r"\s+(?:»|›|>|→|/|\|)\s+|\s*[»›→]\s*")
@@ -23,6 +26,8 @@ _DATE = re.compile(
 # "By Jane Doe" in the languages most common in news corpora; a supporting signal only.
 _BYLINE_START = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|от)\s+\S", re.IGNORECASE)
 CHARS_PER_WORD = 7
+# Section names and boilerplate prompts are short; longer lines are never looked up.
+MAX_NAMED_LINE_SIZE = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +39,9 @@ class LineFeatures:
     size: int
     sentence_end: bool
     truncated: bool
-    colon_end: bool
+    key: str
+    section_name: bool
+    boilerplate: bool
 
     @property
     def title_like(self) -> bool:
@@ -64,13 +71,17 @@ def size_of(text: str) -> int:
 def measure(text: str, index: int = 0) -> LineFeatures:
     """Measure a stripped, non-blank line."""
     truncated = bool(TRUNCATION.search(text))
+    size = size_of(text)
+    short = size <= MAX_NAMED_LINE_SIZE
     return LineFeatures(
         index=index,
         text=text,
-        size=size_of(text),
+        size=size,
         sentence_end=bool(SENTENCE_END.search(text)) and not truncated,
         truncated=truncated,
-        colon_end=text.endswith(":"),
+        key=headline_key(text),
+        section_name=short and is_section_name(text),
+        boilerplate=short and is_boilerplate_line(text),
     )
 
 
