@@ -316,6 +316,8 @@ def _mark_fallback(page: _Page) -> None:
                 page.mark(f.index, Label.NAV, "outside_article")
         return
     free = [f for f in page.feats if page.free(f.index)]
+    # a breadcrumb-shaped line is no article text while any other line is left
+    free = [f for f in free if not breadcrumb_parts(f.text)] or free
     if free:
         longest = max(f.size for f in free)
         for f in free:
@@ -324,6 +326,6 @@ def _mark_fallback(page: _Page) -> None:
     else:  # every line was judged boilerplate: keep the single longest one
         f = max(page.feats, key=lambda f: (page.labels[f.index][0] is not Label.TITLE, f.size))
         page.mark(f.index, Label.CONTENT, "fallback_longest")
-    for f in free:
+    for f in page.feats:
         if page.free(f.index):
             page.mark(f.index, Label.NAV, "outside_article")
