@@ -51,6 +51,9 @@ _BOILERPLATE_LINES = frozenset(
 )
 # fmt: on
 
+# A short line starting with one of these is a prompt whatever follows ("Subscribe to ...").
+_BOILERPLATE_FIRST_WORDS = frozenset({"subscribe", "copyright", "advertisement", "tags"})
+
 
 def _key(line: str) -> str:
     return headline_key(line).rstrip(":").strip()
@@ -67,4 +70,9 @@ def is_section_name(line: str) -> bool:
 def is_boilerplate_line(line: str) -> bool:
     """True when the line is a commonly used share/comment/footer prompt or notice."""
     key = _key(line)
-    return key in _BOILERPLATE_LINES or "©" in line or key.startswith("copyright ")
+    return (
+        key in _BOILERPLATE_LINES
+        or "©" in line
+        or key.partition(" ")[0] in _BOILERPLATE_FIRST_WORDS
+        or key.startswith(("share on ", "follow us ", "sign up ", "read more "))
+    )

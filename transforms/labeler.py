@@ -230,7 +230,7 @@ def _glued_title(prefix: str) -> str | None:
     """Title text glued before a repeated teaser, less a trailing "Label:" token."""
     prefix = prefix.strip()
     head, _, last = prefix.rpartition(" ")
-    if last.endswith(":") and head and head[-1] in ".?!":
+    if last.endswith(":") and len(last) <= 20 and head:  # a "Source:"-style label
         prefix = head
     prefix = prefix.rstrip(" :-–—|")
     return prefix if 0 < len(prefix.split()) <= MAX_GLUED_TITLE_SIZE else None

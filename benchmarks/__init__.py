@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that generate labeled pages and print figures."""
