@@ -46,8 +46,9 @@ from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLin
 SECTION_EVIDENCE_NEEDED = 4
 # A teaser must keep at least this many characters, less its last word, to count as a repeat.
 MIN_REPEAT_CHARS = 25
-# How many following longer lines are searched for the fuller copy of a teaser.
+# The fuller copy of a teaser is one of the next 3 longer lines among the next 12 lines.
 REPEAT_LOOKAHEAD = 3
+REPEAT_WINDOW = 12
 # Text glued in front of a repeated teaser is a title only when at most this long.
 MAX_GLUED_TITLE_SIZE = 30
 
@@ -242,7 +243,8 @@ def _mark_teaser_repeats(page: _Page) -> None:
         needle = _repeat_needle(f.text)
         if len(needle) < MIN_REPEAT_CHARS or not page.free(f.index):
             continue
-        longer = (g for g in free[k + 1 :] if len(g.text) > len(f.text))
+        window = free[k + 1 : k + 1 + REPEAT_WINDOW]
+        longer = (g for g in window if len(g.text) > len(f.text))
         for fuller in itertools.islice(longer, REPEAT_LOOKAHEAD):
             offset = fuller.text.find(needle)
             if offset < 0:
