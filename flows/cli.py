@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from flows.output_formats import FORMATS, RENDERERS
-from flows.settings import DEFAULT_BATCH_SIZE, apply_prefect_defaults, warehouse_folder
+from flows.settings import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_FILE_MB,
+    apply_prefect_defaults,
+    warehouse_folder,
+)
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -34,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"documents per Prefect task (default: {DEFAULT_BATCH_SIZE})",
     )
+    run.add_argument(
+        "--max-file-mb",
+        type=float,
+        default=DEFAULT_MAX_FILE_MB,
+        metavar="MB",
+        help=f"quarantine larger files unread (default: {DEFAULT_MAX_FILE_MB})",
+    )
 
     query = commands.add_parser("query", help="run read-only DuckDB SQL over the warehouse tables")
     query.add_argument("sql", metavar="SQL")
@@ -51,14 +63,16 @@ def _run(args: argparse.Namespace) -> int:
     source = Path(args.source)
     if not source.is_dir():
         return _fail(f"SOURCE {args.source} is not a folder", EXIT_USAGE)
-    if args.batch_size < 1:
-        return _fail("--batch-size must be at least 1", EXIT_USAGE)
+    if args.batch_size < 1 or args.max_file_mb <= 0:
+        return _fail("--batch-size and --max-file-mb must be positive", EXIT_USAGE)
     apply_prefect_defaults()
     from flows.ingest import ingest  # imported late: Prefect takes seconds to import
     from warehouse.lock import WarehouseBusy
 
     try:
-        summary = ingest(str(source), warehouse_folder(args.warehouse), args.batch_size)
+        summary = ingest(
+            str(source), warehouse_folder(args.warehouse), args.batch_size, args.max_file_mb
+        )
     except WarehouseBusy as err:
         return _fail(str(err))
     except PermissionError as err:

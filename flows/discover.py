@@ -61,8 +61,11 @@ def candidate_paths(source: Path) -> list[Path]:
     return found
 
 
-def discover(source: Path, known: KnownState) -> Discovery:
-    """Hash every candidate file and group new content into work items."""
+def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
+    """Hash every candidate file and group new content into work items.
+
+    Files over ``max_bytes`` are not read: they are reported as ``too_large``.
+    """
     root = source.resolve()
     groups: dict[str, list[SourceFile]] = defaultdict(list)
     unreadable: list[Unreadable] = []
@@ -76,6 +79,14 @@ def discover(source: Path, known: KnownState) -> Discovery:
             )
             continue
         try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                if (relative, None) not in known.quarantined:
+                    detail = f"{size:,} bytes, over the {max_bytes:,}-byte limit"
+                    unreadable.append(Unreadable(relative, "too_large", detail))
+                else:
+                    skipped += 1
+                continue
             raw = path.read_bytes()
         except OSError as err:
             if (relative, None) in known.quarantined:

@@ -14,7 +14,7 @@ from prefect.futures import PrefectFuture
 from flows.batch_rows import BatchRows, rows_for_items
 from flows.discover import Discovery, WorkItem, discover
 from flows.parallel import map_chunks
-from flows.settings import DEFAULT_BATCH_SIZE, warehouse_folder
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, warehouse_folder
 from warehouse import loads
 from warehouse.known import KnownState, known_state
 from warehouse.layout import Layout, new_load_id
@@ -59,8 +59,8 @@ def prepare_warehouse(layout: Layout) -> KnownState:
 
 
 @task(name="discover files", cache_policy=NO_CACHE)
-def discover_files(source: Path, known: KnownState) -> Discovery:
-    found = discover(source, known)
+def discover_files(source: Path, known: KnownState, max_bytes: int) -> Discovery:
+    found = discover(source, known, max_bytes)
     new_files = sum(len(item.files) for item in found.items)
     get_run_logger().info(
         "found %d files under %s: %d new or changed, %d already stored, %d unreadable",
@@ -140,7 +140,10 @@ def _batches(items: tuple[WorkItem, ...], size: int) -> list[list[WorkItem]]:
 
 @flow(name="ingest", log_prints=True)
 def ingest(
-    source: str, warehouse: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE
+    source: str,
+    warehouse: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
 ) -> IngestSummary:
     """Ingest every .txt/.html/.htm file under ``source`` into the warehouse as one load."""
     logger = get_run_logger()
@@ -152,7 +155,7 @@ def ingest(
     summary = IngestSummary(new_load_id(started_at), str(source_path), str(layout.root))
     with writer_lock(layout):
         known = prepare_warehouse(layout)
-        found = discover_files(source_path, known)
+        found = discover_files(source_path, known, int(max_file_mb * 2**20))
         summary.files_seen, summary.skipped = found.files_seen, found.skipped
         summary.quarantined = stage_unreadable(layout, summary.load_id, started_at, found)
         batches = _batches(found.items, max(1, batch_size))

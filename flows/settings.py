@@ -9,6 +9,8 @@ DEFAULT_WAREHOUSE = "data/warehouse"
 WAREHOUSE_ENV = "PAGEWASH_WAREHOUSE"
 WORKERS_ENV = "PAGEWASH_WORKERS"
 DEFAULT_BATCH_SIZE = 1000
+# Larger files are quarantined unread: a scraped page is rarely over a few MB.
+DEFAULT_MAX_FILE_MB = 64
 
 # Prefect settings that make the embedded (ephemeral) server work offline on small machines:
 # its start-up takes 12-30 s here, longer than Prefect's 20 s default (see STACK.md).

@@ -132,3 +132,15 @@ def test_html_pages_are_parsed_and_cleaned(tmp_path):
     )
     assert (site, fmt, title) == ("example.org", "html", "Council closes the pier")
     assert body == paragraph.strip()
+
+
+def test_files_over_the_size_limit_are_quarantined_unread(tmp_path):
+    source = tmp_path / "inbox"
+    source.mkdir()
+    paragraph = "The harbor council voted on Tuesday to close the old ferry pier. " * 5
+    (source / "small.txt").write_text(paragraph, encoding="utf-8")
+    (source / "big.txt").write_text(paragraph * 400, encoding="utf-8")
+    summary = ingest(str(source), str(tmp_path / "wh"), max_file_mb=0.05)
+    assert (summary.ingested, summary.quarantined) == (1, 1)
+    [(reason, detail)] = q(tmp_path / "wh", "SELECT reason, detail FROM quarantine")
+    assert reason == "too_large" and "52,428-byte limit" in detail
