@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from flows.ingest import ingest
+from tests.conftest import SAMPLES
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
@@ -144,3 +145,18 @@ def test_files_over_the_size_limit_are_quarantined_unread(tmp_path):
     assert (summary.ingested, summary.quarantined) == (1, 1)
     [(reason, detail)] = q(tmp_path / "wh", "SELECT reason, detail FROM quarantine")
     assert reason == "too_large" and "52,428-byte limit" in detail
+
+
+def test_bundled_samples_ingest_into_one_article_per_page_per_site(tmp_path):
+    summary = ingest(str(SAMPLES), str(tmp_path / "wh"))
+    assert (summary.files_seen, summary.ingested, summary.quarantined) == (13, 13, 0)
+    assert q(
+        tmp_path / "wh", "SELECT site, count(*) FROM articles GROUP BY site ORDER BY site"
+    ) == [
+        ("diario-del-puerto", 3),
+        ("harbor-gazette", 3),
+        ("orchard-notes", 3),
+        ("valley-ledger", 4),
+    ]
+    # sidebar headlines repeat across a site's pages
+    assert q(tmp_path / "wh", "SELECT max(n_docs), max(n_sites) FROM headlines") == [(4, 1)]

@@ -13,7 +13,8 @@ rule has labeled):
    longer nearby line is a teaser; the fuller line is kept. Text glued in front of the
    repeat ("Title Source: body...") is taken as the title (``glued_title``). A line equal to
    an earlier one is a repeat (``duplicate_line``).
-4. The article span runs from the first to the last paragraph-like line left. Before it:
+4. The article span runs from the first to the last paragraph-like line left (and any
+   short finished sentences right after it). Before it:
    bylines/dates, the title (the last title-like line), a site name (the first line) and
    navigation. After it: footer. Inside it: content, less known boilerplate prompts and
    exact repeats.
@@ -277,6 +278,10 @@ def _mark_article_span(page: _Page) -> None:
     if not paragraphs:
         return
     first, last = paragraphs[0], paragraphs[-1]
+    # a short closing sentence ("Work begins in April.") still belongs to the article
+    for f in free:
+        if f.index == last + 1 and f.sentence_end and f.size >= 3 and not f.boilerplate:
+            last = f.index
     _mark_header(page, first)
     title_key = None if page.title is None else headline_key(page.title)
     for f in free:
