@@ -12,7 +12,7 @@ from importlib import resources
 import duckdb
 
 from warehouse.layout import Layout
-from warehouse.schemas import SCHEMAS
+from warehouse.schemas import LOAD_TABLES
 
 CATALOG_SQL = resources.files("warehouse").joinpath("catalog.sql").read_text(encoding="utf-8")
 
@@ -26,13 +26,28 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+LOADS_VIEW = (
+    "CREATE OR REPLACE VIEW loads AS SELECT * FROM read_parquet({files}, union_by_name = true);"
+)
+# Rows are visible only once their load is recorded in `loads`, which a load writes last.
+LOAD_TABLE_VIEW = (
+    "CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({files}, union_by_name = true) "
+    "WHERE load_id IN (SELECT load_id FROM loads);"
+)
+
+
+def _files(layout: Layout, table: str) -> str:
+    return sql_string(str(layout.table_dir(table) / "*.parquet"))
+
+
 def catalog_sql(layout: Layout) -> str:
-    """The catalog's DDL for this warehouse folder."""
-    globs = {
-        f"{table}_files": sql_string(str(layout.table_dir(table) / "*.parquet"))
-        for table in SCHEMAS
-    }
-    return CATALOG_SQL.format(**globs)
+    """The catalog's DDL for this warehouse folder: table views, then derived views."""
+    statements = [LOADS_VIEW.format(files=_files(layout, "loads"))]
+    statements += [
+        LOAD_TABLE_VIEW.format(name=f'"{table}"', files=_files(layout, table))
+        for table in LOAD_TABLES
+    ]
+    return "\n".join(statements) + "\n" + CATALOG_SQL
 
 
 def build_catalog(layout: Layout) -> None:

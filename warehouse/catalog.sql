@@ -1,30 +1,5 @@
--- The DuckDB catalog of a pagewash warehouse: one view per table over its Parquet files.
--- Each placeholder in braces stands for the quoted glob of that table's files (absolute paths, so the
--- catalog works from any working directory). Rows are visible only once their load is
--- recorded in `loads`, which a load writes last.
-
-CREATE OR REPLACE VIEW loads AS
-SELECT * FROM read_parquet({loads_files}, union_by_name = true);
-
-CREATE OR REPLACE VIEW documents AS
-SELECT * FROM read_parquet({documents_files}, union_by_name = true)
-WHERE load_id IN (SELECT load_id FROM loads);
-
-CREATE OR REPLACE VIEW articles AS
-SELECT * FROM read_parquet({articles_files}, union_by_name = true)
-WHERE load_id IN (SELECT load_id FROM loads);
-
-CREATE OR REPLACE VIEW lines AS
-SELECT * FROM read_parquet({lines_files}, union_by_name = true)
-WHERE load_id IN (SELECT load_id FROM loads);
-
-CREATE OR REPLACE VIEW headline_mentions AS
-SELECT * FROM read_parquet({headline_mentions_files}, union_by_name = true)
-WHERE load_id IN (SELECT load_id FROM loads);
-
-CREATE OR REPLACE VIEW quarantine AS
-SELECT * FROM read_parquet({quarantine_files}, union_by_name = true)
-WHERE load_id IN (SELECT load_id FROM loads);
+-- The DuckDB catalog's derived views. They run after the views over each table's Parquet
+-- files (LOADS_VIEW and LOAD_TABLE_VIEW in catalog.py), so they see completed loads only.
 
 -- One row per distinct normalized headline over all loads. The display form and the first
 -- document are those of the earliest ingested mention (ties: smallest doc_id, position).
