@@ -143,9 +143,27 @@ def test_headlines_view_counts_documents_and_sites_per_key(layout):
     assert rows == [("other", "Other", 1, 1, "c"), ("pier closes", "Pier Closes", 3, 2, "a")]
 
 
-def test_query_connection_is_read_only(layout):
-    with pytest.raises(QueryError, match="read-only"):
-        run_query(layout, "CREATE TABLE t AS SELECT 1")
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("CREATE TABLE t AS SELECT 1", "not CREATE"),
+        ("DROP VIEW articles", "not DROP"),
+        ("DELETE FROM articles", "not DELETE"),
+        ("COPY (SELECT 1) TO '{root}/documents/evil.parquet'", "not COPY"),
+        ("SELECT 1; COPY (SELECT 1) TO '/tmp/pagewash-evil.csv'", "not COPY"),
+        ("ATTACH '{root}/../other.duckdb' AS other", "not ATTACH"),
+        ("SET enable_external_access = true", "not SET"),
+        ("INSTALL httpfs", "not LOAD"),
+        ("SELECT * FROM read_text('/etc/hostname')", "Permission"),
+        ("SELECT * FROM read_parquet('{root}/../*.parquet')", "Permission"),
+    ],
+)
+def test_query_cannot_modify_the_warehouse_or_reach_other_files(layout, sql, message):
+    before = sorted(p.relative_to(layout.root) for p in layout.root.rglob("*"))
+    with pytest.raises(QueryError, match=message):
+        run_query(layout, sql.format(root=layout.root))
+    assert sorted(p.relative_to(layout.root) for p in layout.root.rglob("*")) == before
+    assert not (layout.root.parent / "other.duckdb").exists()
 
 
 def test_query_on_a_missing_warehouse_says_so(tmp_path):

@@ -63,5 +63,13 @@ def build_catalog(layout: Layout) -> None:
 
 
 def connect_read_only(layout: Layout) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the catalog."""
-    return duckdb.connect(str(layout.catalog), read_only=True)
+    """A read-only connection to the catalog that can reach no file outside the warehouse.
+
+    External access is off except for the warehouse folder, and the configuration is locked,
+    so SQL cannot read other files, attach databases or install extensions.
+    """
+    con = duckdb.connect(str(layout.catalog), read_only=True)
+    con.execute("SET allowed_directories = $dirs", {"dirs": [f"{layout.root}/"]})
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con

@@ -11,6 +11,11 @@ from warehouse.catalog import connect_read_only
 from warehouse.layout import Layout
 
 
+# SELECT covers DESCRIBE, SHOW and SUMMARIZE too. Anything else (COPY, ATTACH, SET, ...)
+# is refused before it runs: COPY could otherwise write into the warehouse folder itself.
+READ_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
+
+
 class QueryError(RuntimeError):
     """The warehouse is missing or the SQL failed; the message is meant for the user."""
 
@@ -27,6 +32,11 @@ def run_query(layout: Layout, sql: str) -> QueryResult:
         raise QueryError(f"no warehouse at {layout.root}: run `pagewash run SOURCE` first")
     try:
         with connect_read_only(layout) as con:
+            for statement in con.extract_statements(sql):
+                if statement.type not in READ_STATEMENTS:
+                    raise QueryError(
+                        f"only SELECT queries are allowed, not {statement.type.name}"
+                    )
             cursor = con.execute(sql)
             columns = tuple(d[0] for d in cursor.description or ())
             rows = cursor.fetchall() if columns else []
