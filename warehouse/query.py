@@ -10,7 +10,6 @@ import duckdb
 from warehouse.catalog import connect_read_only
 from warehouse.layout import Layout
 
-
 # SELECT covers DESCRIBE, SHOW and SUMMARIZE too. Anything else (COPY, ATTACH, SET, ...)
 # is refused before it runs: COPY could otherwise write into the warehouse folder itself.
 READ_STATEMENTS = frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
@@ -34,9 +33,7 @@ def run_query(layout: Layout, sql: str) -> QueryResult:
         with connect_read_only(layout) as con:
             for statement in con.extract_statements(sql):
                 if statement.type not in READ_STATEMENTS:
-                    raise QueryError(
-                        f"only SELECT queries are allowed, not {statement.type.name}"
-                    )
+                    raise QueryError(f"only SELECT queries are allowed, not {statement.type.name}")
             cursor = con.execute(sql)
             columns = tuple(d[0] for d in cursor.description or ())
             rows = cursor.fetchall() if columns else []
