@@ -65,18 +65,24 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(f"SOURCE {args.source} is not a folder", EXIT_USAGE)
     if args.batch_size < 1 or args.max_file_mb <= 0:
         return _fail("--batch-size and --max-file-mb must be positive", EXIT_USAGE)
-    apply_prefect_defaults()
-    from flows.ingest import ingest  # imported late: Prefect takes seconds to import
-    from warehouse.lock import WarehouseBusy
+    warehouse = warehouse_folder(args.warehouse)
+    from warehouse.layout import Layout
+    from warehouse.lock import WarehouseBusy, writer_lock
 
-    try:
-        summary = ingest(
-            str(source), warehouse_folder(args.warehouse), args.batch_size, args.max_file_mb
-        )
+    try:  # fail before Prefect starts, so the user sees one line and no flow traceback
+        with writer_lock(Layout.at(warehouse)):
+            pass
     except WarehouseBusy as err:
         return _fail(str(err))
-    except PermissionError as err:
-        return _fail(f"cannot write the warehouse: {err}")
+    except OSError as err:
+        return _fail(f"cannot write the warehouse {warehouse}: {err.strerror or err}")
+    apply_prefect_defaults()
+    from flows.ingest import ingest  # imported late: Prefect takes seconds to import
+
+    try:
+        summary = ingest(str(source), warehouse, args.batch_size, args.max_file_mb)
+    except WarehouseBusy as err:  # another run took the lock since the check above
+        return _fail(str(err))
     removed = ", ".join(f"{label} {n}" for label, n in summary.lines_removed.items()) or "none"
     print(
         f"\nload {summary.load_id} into {summary.warehouse}\n"

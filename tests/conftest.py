@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +22,7 @@ settings.load_profile("explore" if os.environ.get("PAGEWASH_HYPOTHESIS_EXAMPLES"
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 SEEDS = REPO.parent / "shared" / "seeds"
+PAGEWASH = str(Path(sys.executable).with_name("pagewash"))
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +33,32 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def server_env(prefect_harness) -> dict[str, str]:
+    """Environment for child `pagewash` processes: use the harness's server, so they do not
+    each start a temporary server of their own (10-30 s each)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+
+
+def write_corpus(folder: Path, n_sites: int = 12, pages_per_site: int = 60) -> None:
+    """Generated pages in one folder per site, plus an empty file to quarantine."""
+    from benchmarks.synthetic_pages import generate_corpus
+
+    for page in generate_corpus(n_sites=n_sites, pages_per_site=pages_per_site, seed=5):
+        path = folder / page.site / page.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.text, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+
+
+def start_run(source: Path, warehouse: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`pagewash run` in its own process, its log readable on ``stderr``."""
+    command = [PAGEWASH, "run", str(source), "--warehouse", str(warehouse), "--batch-size", "100"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 @pytest.fixture

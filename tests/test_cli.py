@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -14,9 +13,7 @@ import pytest
 
 from flows.cli import main
 from flows.ingest import ingest
-from tests.conftest import SEEDS
-
-PAGEWASH = str(Path(sys.executable).with_name("pagewash"))
+from tests.conftest import PAGEWASH, SEEDS
 
 
 def _call(argv: list[str]) -> tuple[int, str, str]:
@@ -101,3 +98,11 @@ def test_console_script_is_installed_and_queries(tmp_path):
         done.stderr.strip()
         == f"pagewash: error: no warehouse at {tmp_path / 'none'}: run `pagewash run SOURCE` first"
     )
+
+
+def test_run_into_an_unwritable_warehouse_fails_clearly(seeds, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["run", str(seeds), "--warehouse", str(blocker / "wh")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"pagewash: error: cannot write the warehouse {blocker / 'wh'}: Not a directory\n"

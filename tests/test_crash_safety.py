@@ -1,0 +1,74 @@
+"""SIGKILL `pagewash run` at many moments; the next run must leave exactly what one clean
+run leaves: same rows, no duplicates, no orphaned or partial Parquet visible to DuckDB."""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import start_run, write_corpus
+from warehouse.layout import EMPTY_FILE, Layout, load_id_of
+from warehouse.loads import completed_loads
+from warehouse.query import run_query
+
+pytestmark = pytest.mark.slow
+
+KILLS = 20
+CONTENT_QUERIES = {
+    "documents": "SELECT doc_id, source, site, format, bytes FROM documents",
+    "articles": "SELECT doc_id, source, site, title, body, n_words FROM articles",
+    "lines": "SELECT doc_id, line_no, text, label, rule FROM lines",
+    "headline_mentions": "SELECT doc_id, site, headline, section, position FROM headline_mentions",
+    "quarantine": "SELECT source, content_hash, reason, detail FROM quarantine",
+    "headlines": "SELECT headline_key, headline, n_docs, n_sites, first_seen_doc FROM headlines",
+}
+
+
+def _contents(warehouse: Path) -> dict[str, list[tuple]]:
+    layout = Layout.at(warehouse)
+    return {name: sorted(run_query(layout, sql).rows) for name, sql in CONTENT_QUERIES.items()}
+
+
+def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_env):
+    source = tmp_path / "inbox"
+    write_corpus(source)
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+
+    reference = start_run(source, clean, server_env)
+    log_lines = len(reference.communicate(timeout=600)[1].splitlines())
+    assert reference.returncode == 0 and log_lines > 10
+
+    # Kill points spread over the run's log (start-up, discovery, every batch, publishing),
+    # each a short random moment after the k-th log line.
+    rng = random.Random(20261124)
+    outcomes = []
+    for i in range(KILLS):
+        child = start_run(source, killed, server_env)
+        assert child.stderr is not None
+        for _ in range(i * log_lines // KILLS):
+            child.stderr.readline()
+        time.sleep(rng.uniform(0, 0.2))
+        child.send_signal(signal.SIGKILL)
+        outcomes.append(child.wait(timeout=60))
+    assert outcomes.count(-signal.SIGKILL) >= KILLS * 3 // 4, outcomes  # most really were killed
+
+    final = start_run(source, killed, server_env)
+    _, log = final.communicate(timeout=600)
+    assert final.returncode == 0, log.decode()[-2000:]
+
+    want, got = _contents(clean), _contents(killed)
+    for table in CONTENT_QUERIES:
+        assert len(got[table]) == len(want[table]), table
+        assert got[table] == want[table], table
+    assert len(want["articles"]) == 720 and len(want["quarantine"]) == 1
+
+    layout = Layout.at(killed)
+    done = completed_loads(layout)
+    for path in killed.rglob("*.parquet"):
+        assert path.name == EMPTY_FILE or load_id_of(path.name) in done, path
+    assert not layout.staging_root.exists()
+    assert not list(killed.rglob(".*.tmp"))
