@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,10 +62,27 @@ def candidate_paths(source: Path) -> list[Path]:
     return found
 
 
+def _read(path: Path, relative: str, root: Path, max_bytes: int) -> bytes | Unreadable:
+    """The file's bytes, or why they must not or cannot be read."""
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        return Unreadable(relative, "outside_source", "symlink leads outside SOURCE")
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
+            return Unreadable(relative, "not_a_file", "not a regular file")
+        if status.st_size > max_bytes:
+            detail = f"{status.st_size:,} bytes, over the {max_bytes:,}-byte limit"
+            return Unreadable(relative, "too_large", detail)
+        return path.read_bytes()
+    except OSError as err:
+        return Unreadable(relative, "unreadable", err.strerror or str(err))
+
+
 def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
     """Hash every candidate file and group new content into work items.
 
-    Files over ``max_bytes`` are not read: they are reported as ``too_large``.
+    Files over ``max_bytes`` are not read: they are reported as ``too_large``. A file already
+    stored or quarantined with the same bytes (or unread, with no bytes) is skipped.
     """
     root = source.resolve()
     groups: dict[str, list[SourceFile]] = defaultdict(list)
@@ -73,34 +91,17 @@ def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
     paths = candidate_paths(source)
     for path in paths:
         relative = path.relative_to(source).as_posix()
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            unreadable.append(
-                Unreadable(relative, "outside_source", "symlink leads outside SOURCE")
-            )
-            continue
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                if (relative, None) not in known.quarantined:
-                    detail = f"{size:,} bytes, over the {max_bytes:,}-byte limit"
-                    unreadable.append(Unreadable(relative, "too_large", detail))
-                else:
-                    skipped += 1
-                continue
-            raw = path.read_bytes()
-        except OSError as err:
-            if (relative, None) in known.quarantined:
-                skipped += 1
-            else:
-                unreadable.append(Unreadable(relative, "unreadable", err.strerror or str(err)))
-            continue
-        key = doc_id(raw)
-        if (relative, key) in known.documents or (relative, key) in known.quarantined:
+        raw = _read(path, relative, root, max_bytes)
+        key = doc_id(raw) if isinstance(raw, bytes) else None
+        if (relative, key) in known.quarantined or (relative, key) in known.documents:
             skipped += 1
-            continue
-        fmt = format_for(path.suffix) or "text"
-        site = site_for(relative, root.name)
-        groups[key].append(SourceFile(str(path), relative, site, fmt, len(raw)))
+        elif isinstance(raw, Unreadable):
+            unreadable.append(raw)
+        else:
+            assert key is not None
+            site = site_for(relative, root.name)
+            fmt = format_for(path.suffix) or "text"
+            groups[key].append(SourceFile(str(path), relative, site, fmt, len(raw)))
     items = tuple(
         WorkItem(key, tuple(files), key in known.articles) for key, files in groups.items()
     )

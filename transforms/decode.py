@@ -3,6 +3,7 @@
 Rule: a byte-order mark decides the encoding; otherwise strict UTF-8, then Windows-1252
 (the usual legacy encoding of scraped Western pages), then Latin-1. Bytes that decode only
 into control characters, or that carry a known binary signature or NUL bytes, are rejected.
+Mojibake already in the file (UTF-8 once read as Windows-1252) is repaired.
 
 >>> decode_text("caf\\xe9".encode("cp1252"))
 'café'
@@ -71,10 +72,32 @@ def decode_text(raw: bytes) -> str | Rejection:
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
+# UTF-8 read as Windows-1252: "â€™" for "’", "Ã©" for "é", "Â " for a no-break space.
+_MOJIBAKE = re.compile("â€|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded as Windows-1252 somewhere before it reached us.
+
+    Applied only when the round trip succeeds and leaves fewer telltale sequences.
+
+    >>> repair_mojibake("Itâ€™s cafÃ© time")
+    'It’s café time'
+    """
+    before = len(_MOJIBAKE.findall(text))
+    if not before:
+        return text
+    try:
+        fixed = text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return text
+    return fixed if len(_MOJIBAKE.findall(fixed)) < before else text
+
+
 def _check_text(text: str) -> str | Rejection:
     if not text.strip():
         return Rejection("blank", "only whitespace")
     share = _control_share(text)
     if share > MAX_CONTROL_SHARE:
         return Rejection("binary", f"{share:.0%} control characters")
-    return text
+    return repair_mojibake(text)

@@ -1,0 +1,97 @@
+"""The bad-input matrix: one real flow run over good pages mixed with every kind of junk.
+
+Each bad input is either decoded and ingested, or quarantined with a specific reason; the
+rest of the run succeeds, and `documents` + `quarantine` account for every input file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest
+from tests.conftest import SAMPLES
+from warehouse.layout import Layout
+from warehouse.query import run_query
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
+
+PARAGRAPH = "The harbour council met on Tuesday and voted to repair the old pier before winter. "
+QUARANTINED = {
+    "empty.txt": "empty",
+    "blank.txt": "blank",
+    "nul.txt": "binary",
+    "photo.txt": "binary",
+    "link-outside.txt": "outside_source",
+    "pipe.txt": "not_a_file",
+}
+INGESTED = {  # file -> a phrase its article body must contain after decoding
+    "latin1.txt": "café crème",
+    "cp1252.txt": "It’s a “quoted” word",
+    "utf16.txt": "Grüße aus Köln",
+    "mojibake.txt": "It’s already broken",
+    "one-line.txt": PARAGRAPH.strip(),
+    "deep.html": "deep inside",
+    "malformed.html": "unclosed tags",
+    "with space.txt": "space in the name",
+    "ünïcödé.txt": "unicode name",
+    "new\nline.txt": "newline in the name",
+}
+
+
+def _make_inbox(root: Path, outside: Path) -> Path:
+    inbox = root / "inbox"
+    shutil.copytree(SAMPLES / "orchard-notes", inbox / "good")
+    body = PARAGRAPH * 3
+    files: dict[str, bytes] = {
+        "empty.txt": b"",
+        "blank.txt": b" \n\t \r\n",
+        "nul.txt": (body + "\x00" + body).encode(),
+        "photo.txt": b"\x89PNG\r\n\x1a\n" + os.urandom(2048),
+        "latin1.txt": ("Menu\n\n" + body + " café crème.").encode("latin-1"),
+        "cp1252.txt": ("Title\n\n" + body + " It’s a “quoted” word.").encode("cp1252"),
+        "utf16.txt": codecs.BOM_UTF16_LE + (body + " Grüße aus Köln.").encode("utf-16-le"),
+        "mojibake.txt": (body + " It’s already broken.").encode().decode("cp1252").encode(),
+        "one-line.txt": (PARAGRAPH * 60_000).encode(),  # a single 5 MB line
+        "deep.html": (
+            "<div>" * 100_000 + f"<p>{body} deep inside.</p>" + "</div>" * 100_000
+        ).encode(),
+        "malformed.html": f"<p>{body} unclosed tags <b>bold <div>more</span></td>".encode(),
+        "with space.txt": (body + " space in the name.").encode(),
+        "ünïcödé.txt": (body + " unicode name.").encode(),
+        "new\nline.txt": (body + " newline in the name.").encode(),
+    }
+    for name, data in files.items():
+        (inbox / name).write_bytes(data)
+    (outside / "secret.txt").write_text(body + " secret", encoding="utf-8")
+    (inbox / "link-outside.txt").symlink_to(outside / "secret.txt")
+    os.mkfifo(inbox / "pipe.txt")
+    return inbox
+
+
+def test_every_bad_input_is_ingested_or_quarantined_with_a_reason(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    inbox = _make_inbox(tmp_path, outside)
+    warehouse = tmp_path / "wh"
+    layout = Layout.at(warehouse)
+
+    summary = ingest(str(inbox), str(warehouse))
+
+    n_files = 3 + len(QUARANTINED) + len(INGESTED)
+    assert summary.files_seen == n_files
+    quarantine = dict(run_query(layout, "SELECT source, reason FROM quarantine").rows)
+    assert quarantine == QUARANTINED
+    bodies = dict(run_query(layout, "SELECT source, body FROM articles").rows)
+    for name, phrase in INGESTED.items():
+        assert phrase in bodies[name], name
+    assert "secret" not in "".join(bodies.values())
+    stored = run_query(layout, "SELECT count(DISTINCT source) FROM documents").rows[0][0]
+    assert stored + len(quarantine) == n_files
+
+    again = ingest(str(inbox), str(warehouse))
+    assert (again.skipped, again.ingested, again.quarantined) == (n_files, 0, 0)
