@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from flows.output_formats import FORMATS, RENDERERS
+from flows.prefect_api import unreachable_reason
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
@@ -76,6 +78,9 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(err))
     except OSError as err:
         return _fail(f"cannot write the warehouse {warehouse}: {err.strerror or err}")
+    api_url = os.environ.get("PREFECT_API_URL")
+    if api_url and (reason := unreachable_reason(api_url)):
+        return _fail(reason)
     apply_prefect_defaults()
     from flows.ingest import ingest  # imported late: Prefect takes seconds to import
 

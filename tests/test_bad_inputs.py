@@ -95,3 +95,24 @@ def test_every_bad_input_is_ingested_or_quarantined_with_a_reason(tmp_path):
 
     again = ingest(str(inbox), str(warehouse))
     assert (again.skipped, again.ingested, again.quarantined) == (n_files, 0, 0)
+
+
+def test_file_changed_or_deleted_after_discovery_is_quarantined_not_fatal(tmp_path):
+    from datetime import UTC, datetime
+
+    from flows.batch_rows import rows_for_item
+    from flows.discover import SourceFile, WorkItem
+    from transforms.fingerprint import doc_id
+
+    path = tmp_path / "page.txt"
+    path.write_bytes(PARAGRAPH.encode() * 3)
+    item = WorkItem(
+        doc_id(path.read_bytes()),
+        (SourceFile(str(path), "page.txt", "s", "text", 1),),
+        stored=False,
+    )
+    path.write_bytes(PARAGRAPH.encode())  # truncated by the scraper meanwhile
+    changed = rows_for_item(item, "L1", datetime.now(UTC)).tables["quarantine"]
+    path.unlink()  # and then deleted
+    gone = rows_for_item(item, "L1", datetime.now(UTC)).tables["quarantine"]
+    assert [r["reason"] for r in changed + gone] == ["changed_while_reading", "unreadable"]

@@ -106,3 +106,13 @@ def test_run_into_an_unwritable_warehouse_fails_clearly(seeds, tmp_path, capsys)
     assert main(["run", str(seeds), "--warehouse", str(blocker / "wh")]) == 1
     err = capsys.readouterr().err
     assert err == f"pagewash: error: cannot write the warehouse {blocker / 'wh'}: Not a directory\n"
+
+
+def test_run_against_an_unreachable_prefect_server_fails_clearly(
+    seeds, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    assert main(["run", str(seeds), "--warehouse", str(tmp_path / "wh")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("pagewash: error: the Prefect server at http://127.0.0.1:9/api is not")
+    assert err.count("\n") == 1
