@@ -7,14 +7,18 @@ no failure of one file escapes: it becomes a quarantine row.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flows.discover import SourceFile, WorkItem
+from flows.readers import ReadProblem, read_input
+from flows.settings import Limits
+from flows.time_limit import CleaningTimeout, time_limit
 from transforms.document import build_document
 from transforms.fingerprint import doc_id
+from transforms.jsonl_records import JsonRecord, parse_jsonl
 from transforms.records import CleanDocument, Label, Rejection
 
 Row = dict[str, Any]
@@ -75,21 +79,52 @@ def _quarantine(
         )
 
 
-def _clean(item: WorkItem) -> CleanDocument | Rejection:
+def _page_bytes(file: SourceFile, max_bytes: int, records: dict[str, dict[int, bytes]]) -> bytes:
+    """The page's bytes again: the file, or its record of a JSON Lines file (parsed once per
+    chunk, through ``records``)."""
+    if file.record is None:
+        return read_input(Path(file.path), max_bytes)
+    if file.path not in records:
+        records[file.path] = {
+            r.line_no: r.content.encode("utf-8")
+            for r in parse_jsonl(read_input(Path(file.path), max_bytes))
+            if isinstance(r, JsonRecord)
+        }
+    page = records[file.path].get(file.record)
+    if page is None:
+        raise ReadProblem("changed_while_reading", "the record is gone from the file")
+    return page
+
+
+def _clean(
+    item: WorkItem, max_bytes: int, seconds: float, records: dict[str, dict[int, bytes]]
+) -> CleanDocument | Rejection:
     first = item.files[0]
     try:
-        raw = Path(first.path).read_bytes()
-    except OSError as err:
-        return Rejection("unreadable", err.strerror or str(err))
+        raw = _page_bytes(first, max_bytes, records)
+    except ReadProblem as problem:
+        return Rejection(problem.reason, problem.detail)
     if doc_id(raw) != item.doc_id:
         return Rejection("changed_while_reading", "the file changed after it was hashed")
     try:
-        return build_document(raw, first.format)
+        with time_limit(seconds):
+            result = build_document(raw, first.format)
+    except CleaningTimeout:
+        return Rejection("too_slow", f"cleaning took over {seconds:g} s")
     except Exception as err:  # a bad file must never stop a run: record what went wrong
         return Rejection("cleaning_failed", f"{type(err).__name__}: {err}"[:500])
+    if isinstance(result, CleanDocument) and result.title is None and first.title:
+        result = replace(result, title=first.title)
+    return result
 
 
-def rows_for_item(item: WorkItem, load_id: str, at: datetime) -> BatchRows:
+def rows_for_item(
+    item: WorkItem,
+    load_id: str,
+    at: datetime,
+    limits: Limits,
+    records: dict[str, dict[int, bytes]] | None = None,
+) -> BatchRows:
     """All rows that one work item contributes to a load."""
     out = BatchRows()
     if item.stored:
@@ -97,7 +132,7 @@ def rows_for_item(item: WorkItem, load_id: str, at: datetime) -> BatchRows:
             _document_row(f, item.doc_id, load_id, at) for f in item.files
         )
         return out
-    result = _clean(item)
+    result = _clean(item, limits.max_bytes, limits.seconds_per_page, records or {})
     if isinstance(result, Rejection):
         _quarantine(out, item.files, item.doc_id, result, load_id, at)
         return out
@@ -141,9 +176,10 @@ def rows_for_item(item: WorkItem, load_id: str, at: datetime) -> BatchRows:
     return out
 
 
-def rows_for_items(items: list[WorkItem], load_id: str, at: datetime) -> BatchRows:
+def rows_for_items(items: list[WorkItem], load_id: str, at: datetime, limits: Limits) -> BatchRows:
     """All rows of a chunk of work items (the unit sent to a worker process)."""
     out = BatchRows()
+    records: dict[str, dict[int, bytes]] = {}
     for item in items:
-        out.extend(rows_for_item(item, load_id, at))
+        out.extend(rows_for_item(item, load_id, at, limits, records))
     return out

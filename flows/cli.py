@@ -13,6 +13,7 @@ from flows.prefect_api import unreachable_reason
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
+    DEFAULT_MAX_PAGE_SECONDS,
     apply_prefect_defaults,
     warehouse_folder,
 )
@@ -29,7 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     warehouse_help = "warehouse folder (default: $PAGEWASH_WAREHOUSE or ./data/warehouse)"
 
-    run = commands.add_parser("run", help="ingest every .txt/.html/.htm file under SOURCE")
+    run = commands.add_parser(
+        "run", help="ingest every .txt/.html/.htm/.jsonl file (or .gz of one) under SOURCE"
+    )
     run.add_argument(
         "source", metavar="SOURCE", help="folder of scraped pages (searched recursively)"
     )
@@ -48,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MB",
         help=f"quarantine larger files unread (default: {DEFAULT_MAX_FILE_MB})",
     )
+    run.add_argument(
+        "--max-page-seconds",
+        type=float,
+        default=DEFAULT_MAX_PAGE_SECONDS,
+        metavar="S",
+        help=f"quarantine pages that take longer to clean (default: {DEFAULT_MAX_PAGE_SECONDS:g})",
+    )
 
     query = commands.add_parser("query", help="run read-only DuckDB SQL over the warehouse tables")
     query.add_argument("sql", metavar="SQL")
@@ -65,8 +75,10 @@ def _run(args: argparse.Namespace) -> int:
     source = Path(args.source)
     if not source.is_dir():
         return _fail(f"SOURCE {args.source} is not a folder", EXIT_USAGE)
-    if args.batch_size < 1 or args.max_file_mb <= 0:
-        return _fail("--batch-size and --max-file-mb must be positive", EXIT_USAGE)
+    if args.batch_size < 1 or args.max_file_mb <= 0 or args.max_page_seconds <= 0:
+        return _fail(
+            "--batch-size, --max-file-mb and --max-page-seconds must be positive", EXIT_USAGE
+        )
     warehouse = warehouse_folder(args.warehouse)
     from warehouse.layout import Layout
     from warehouse.lock import WarehouseBusy, writer_lock
@@ -85,7 +97,9 @@ def _run(args: argparse.Namespace) -> int:
     from flows.ingest import ingest  # imported late: Prefect takes seconds to import
 
     try:
-        summary = ingest(str(source), warehouse, args.batch_size, args.max_file_mb)
+        summary = ingest(
+            str(source), warehouse, args.batch_size, args.max_file_mb, args.max_page_seconds
+        )
     except WarehouseBusy as err:  # another run took the lock since the check above
         return _fail(str(err))
     removed = ", ".join(f"{label} {n}" for label, n in summary.lines_removed.items()) or "none"

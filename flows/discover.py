@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import stat
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from transforms.document import format_for
+from flows.readers import ReadProblem, input_format, read_input
 from transforms.fingerprint import doc_id
+from transforms.jsonl_records import BrokenLine, parse_jsonl
 from transforms.sites import site_for
 from warehouse.known import KnownState
 
@@ -23,6 +23,8 @@ class SourceFile:
     site: str
     format: str
     size: int
+    record: int | None = None  # line number of the page in a JSON Lines file
+    title: str | None = None  # title given by a JSON Lines record
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,51 +59,69 @@ def candidate_paths(source: Path) -> list[Path]:
     for folder, subfolders, names in os.walk(source):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(names):
-            if not name.startswith(".") and format_for(Path(name).suffix):
+            if not name.startswith(".") and input_format(name):
                 found.append(Path(folder, name))
     return found
 
 
-def _read(path: Path, relative: str, root: Path, max_bytes: int) -> bytes | Unreadable:
-    """The file's bytes, or why they must not or cannot be read."""
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
-        return Unreadable(relative, "outside_source", "symlink leads outside SOURCE")
-    try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
-            return Unreadable(relative, "not_a_file", "not a regular file")
-        if status.st_size > max_bytes:
-            detail = f"{status.st_size:,} bytes, over the {max_bytes:,}-byte limit"
-            return Unreadable(relative, "too_large", detail)
-        return path.read_bytes()
-    except OSError as err:
-        return Unreadable(relative, "unreadable", err.strerror or str(err))
-
-
 def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
-    """Hash every candidate file and group new content into work items.
+    """Hash every candidate file (or JSON Lines record) and group new content into work items.
 
-    Files over ``max_bytes`` are not read: they are reported as ``too_large``. A file already
+    Files over ``max_bytes`` are not read: they are reported as ``too_large``. A page already
     stored or quarantined with the same bytes (or unread, with no bytes) is skipped.
     """
     root = source.resolve()
     groups: dict[str, list[SourceFile]] = defaultdict(list)
     unreadable: list[Unreadable] = []
     skipped = 0
+
+    def add(file: SourceFile, raw: bytes) -> None:
+        nonlocal skipped
+        key = doc_id(raw)
+        if (file.relative, key) in known.documents or (file.relative, key) in known.quarantined:
+            skipped += 1
+        else:
+            groups[key].append(file)
+
+    def reject(relative: str, reason: str, detail: str) -> None:
+        nonlocal skipped
+        if (relative, None) in known.quarantined:
+            skipped += 1
+        else:
+            unreadable.append(Unreadable(relative, reason, detail))
+
     paths = candidate_paths(source)
     for path in paths:
         relative = path.relative_to(source).as_posix()
-        raw = _read(path, relative, root, max_bytes)
-        key = doc_id(raw) if isinstance(raw, bytes) else None
-        if (relative, key) in known.quarantined or (relative, key) in known.documents:
-            skipped += 1
-        elif isinstance(raw, Unreadable):
-            unreadable.append(raw)
-        else:
-            assert key is not None
-            site = site_for(relative, root.name)
-            fmt = format_for(path.suffix) or "text"
-            groups[key].append(SourceFile(str(path), relative, site, fmt, len(raw)))
+        site = site_for(relative, root.name)
+        fmt = input_format(path.name) or "text"
+        try:
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                raise ReadProblem("outside_source", "symlink leads outside SOURCE")
+            raw = read_input(path, max_bytes)
+        except ReadProblem as problem:
+            reject(relative, problem.reason, problem.detail)
+            continue
+        if fmt != "jsonl":
+            add(SourceFile(str(path), relative, site, fmt, len(raw)), raw)
+            continue
+        for record in parse_jsonl(raw):
+            if isinstance(record, BrokenLine):
+                reject(f"{relative}#L{record.key}", "bad_json_line", record.detail)
+                continue
+            content = record.content.encode("utf-8")
+            add(
+                SourceFile(
+                    str(path),
+                    f"{relative}#{record.key}",
+                    record.site or site,
+                    record.format,
+                    len(content),
+                    record.line_no,
+                    record.title,
+                ),
+                content,
+            )
     items = tuple(
         WorkItem(key, tuple(files), key in known.articles) for key, files in groups.items()
     )

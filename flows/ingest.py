@@ -14,7 +14,13 @@ from prefect.futures import PrefectFuture
 from flows.batch_rows import BatchRows, rows_for_items
 from flows.discover import Discovery, WorkItem, discover
 from flows.parallel import map_chunks
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_MAX_FILE_MB, warehouse_folder
+from flows.settings import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_FILE_MB,
+    DEFAULT_MAX_PAGE_SECONDS,
+    Limits,
+    warehouse_folder,
+)
 from warehouse import loads
 from warehouse.known import KnownState, known_state
 from warehouse.layout import Layout, new_load_id
@@ -82,13 +88,14 @@ def clean_batch(
     layout: Layout,
     load_id: str,
     at: datetime,
+    limits: Limits,
     items: list[WorkItem],
     batch_no: int,
     n_batches: int,
 ) -> BatchCounts:
     """Clean a batch of work items on every core and stage its rows as Parquet."""
     rows = BatchRows()
-    for part in map_chunks(rows_for_items, items, load_id, at):
+    for part in map_chunks(rows_for_items, items, load_id, at, limits):
         rows.extend(part)
     for table, table_rows in rows.tables.items():
         loads.stage(layout, load_id, table, f"{batch_no:06d}", table_rows)
@@ -144,9 +151,12 @@ def ingest(
     warehouse: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    max_page_seconds: float = DEFAULT_MAX_PAGE_SECONDS,
 ) -> IngestSummary:
-    """Ingest every .txt/.html/.htm file under ``source`` into the warehouse as one load."""
+    """Ingest every page under ``source`` (.txt, .html, .htm, JSON Lines; optionally .gz)
+    into the warehouse as one load."""
     logger = get_run_logger()
+    limits = Limits(int(max_file_mb * 2**20), max_page_seconds)
     source_path = Path(source).expanduser().resolve()
     if not source_path.is_dir():
         raise FileNotFoundError(f"SOURCE {source} is not a folder")
@@ -155,7 +165,7 @@ def ingest(
     summary = IngestSummary(new_load_id(started_at), str(source_path), str(layout.root))
     with writer_lock(layout):
         known = prepare_warehouse(layout)
-        found = discover_files(source_path, known, int(max_file_mb * 2**20))
+        found = discover_files(source_path, known, limits.max_bytes)
         summary.files_seen, summary.skipped = found.files_seen, found.skipped
         summary.quarantined = stage_unreadable(layout, summary.load_id, started_at, found)
         batches = _batches(found.items, max(1, batch_size))
@@ -164,7 +174,7 @@ def ingest(
         for batch_no, batch in enumerate(batches, start=1):
             in_flight.append(
                 clean_batch.submit(
-                    layout, summary.load_id, started_at, batch, batch_no, len(batches)
+                    layout, summary.load_id, started_at, limits, batch, batch_no, len(batches)
                 )
             )
             if len(in_flight) >= BATCHES_IN_FLIGHT or batch_no == len(batches):

@@ -18,9 +18,6 @@ from flows.settings import worker_count
 
 T = TypeVar("T")
 R = TypeVar("R")
-# Below this many items a pool costs more than it saves.
-MIN_ITEMS_FOR_POOL = 64
-
 _pool: ProcessPoolExecutor | None = None
 
 
@@ -41,12 +38,13 @@ def chunks(items: Sequence[T], n: int) -> Iterator[list[T]]:
 
 
 def map_chunks(fn: Callable[..., R], items: Sequence[T], *args: Any) -> list[R]:
-    """``fn(chunk, *args)`` for chunks of ``items``, in worker processes when it pays off."""
-    workers = worker_count()
-    if workers == 1 or len(items) < MIN_ITEMS_FOR_POOL:
-        return [fn(list(items), *args)]
+    """``fn(chunk, *args)`` for chunks of ``items``, in the worker processes.
+
+    Always in workers, even for a few items: pages are cleaned in a process's main thread,
+    where a per-page time limit (SIGALRM) can interrupt them.
+    """
     task = partial(_call_with_args, fn, args)
-    return list(_shared_pool().map(task, chunks(items, workers * 4)))
+    return list(_shared_pool().map(task, chunks(items, worker_count() * 4)))
 
 
 def _call_with_args(fn: Callable[..., R], args: tuple[Any, ...], chunk: list[Any]) -> R:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 
 DEFAULT_WAREHOUSE = "data/warehouse"
 WAREHOUSE_ENV = "PAGEWASH_WAREHOUSE"
@@ -11,6 +12,17 @@ WORKERS_ENV = "PAGEWASH_WORKERS"
 DEFAULT_BATCH_SIZE = 1000
 # Larger files are quarantined unread: a scraped page is rarely over a few MB.
 DEFAULT_MAX_FILE_MB = 64
+# A page whose cleaning takes longer is quarantined as too_slow (a 50 MB page takes ~5 s).
+DEFAULT_MAX_PAGE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that keep one bad input from stalling a run."""
+
+    max_bytes: int = DEFAULT_MAX_FILE_MB * 2**20
+    seconds_per_page: float = DEFAULT_MAX_PAGE_SECONDS
+
 
 # Prefect settings that make the embedded (ephemeral) server work offline on small machines:
 # its start-up takes 12-30 s here, longer than Prefect's 20 s default (see STACK.md).

@@ -7,6 +7,8 @@ rest of the run succeeds, and `documents` + `quarantine` account for every input
 from __future__ import annotations
 
 import codecs
+import gzip
+import json
 import os
 import shutil
 from pathlib import Path
@@ -27,7 +29,13 @@ QUARANTINED = {
     "nul.txt": "binary",
     "photo.txt": "binary",
     "link-outside.txt": "outside_source",
+    "dangling-link.txt": "unreadable",
     "pipe.txt": "not_a_file",
+    "not-gzip.txt.gz": "bad_gzip",
+    "bomb.txt.gz": "too_large",
+    "feed.jsonl#L3": "bad_json_line",
+    "feed.jsonl#L4": "bad_json_line",
+    "feed.jsonl#L5": "bad_json_line",
 }
 INGESTED = {  # file -> a phrase its article body must contain after decoding
     "latin1.txt": "café crème",
@@ -40,6 +48,12 @@ INGESTED = {  # file -> a phrase its article body must contain after decoding
     "with space.txt": "space in the name",
     "ünïcödé.txt": "unicode name",
     "new\nline.txt": "newline in the name",
+    "fifty-mb.txt": "fifty megabytes",
+    "feed.jsonl#r1": "first record",
+    "feed.jsonl#r2": "second record",
+    "feed.jsonl#7": "record without id",
+    "feed.jsonl.gz#z1": "packed record",
+    "page.html.gz": "packed page",
 }
 
 
@@ -64,11 +78,41 @@ def _make_inbox(root: Path, outside: Path) -> Path:
         "with space.txt": (body + " space in the name.").encode(),
         "ünïcödé.txt": (body + " unicode name.").encode(),
         "new\nline.txt": (body + " newline in the name.").encode(),
+        "fifty-mb.txt": "\n\n".join(
+            f"Part {i}. {body}" for i in range(50 * 2**20 // (len(body) + 12))
+        ).encode()
+        + b"\n\nThat was fifty megabytes of council news.",
+        "not-gzip.txt.gz": body.encode(),
+        "bomb.txt.gz": gzip.compress(b" " * (65 * 2**20)),
+        "page.html.gz": gzip.compress(f"<p>{body} packed page.</p>".encode()),
+        "feed.jsonl": b"\n".join(
+            [
+                json.dumps(
+                    {
+                        "id": "r1",
+                        "text": body + " first record.",
+                        "url": "https://www.news.example/a",
+                    }
+                ).encode(),
+                json.dumps(
+                    {"html": f"<h1>Pier</h1><p>{body} second record.</p>", "id": "r2"}
+                ).encode(),
+                b'{"id": "broken", "text": "no closing brace"',
+                b'["a list, not an object"]',
+                json.dumps({"id": "r5", "body": "no text or html field"}).encode(),
+                b"",
+                json.dumps({"text": body + " record without id.", "title": "Given title"}).encode(),
+            ]
+        ),
+        "feed.jsonl.gz": gzip.compress(
+            json.dumps({"id": "z1", "text": body + " packed record."}).encode()
+        ),
     }
     for name, data in files.items():
         (inbox / name).write_bytes(data)
     (outside / "secret.txt").write_text(body + " secret", encoding="utf-8")
     (inbox / "link-outside.txt").symlink_to(outside / "secret.txt")
+    (inbox / "dangling-link.txt").symlink_to(inbox / "no-such-file.txt")
     os.mkfifo(inbox / "pipe.txt")
     return inbox
 
@@ -82,7 +126,9 @@ def test_every_bad_input_is_ingested_or_quarantined_with_a_reason(tmp_path):
 
     summary = ingest(str(inbox), str(warehouse))
 
-    n_files = 3 + len(QUARANTINED) + len(INGESTED)
+    n_pages = 3 + len(QUARANTINED) + len(INGESTED)
+    records = [name for name in {**QUARANTINED, **INGESTED} if "#" in name]
+    n_files = n_pages - len(records) + len({name.split("#")[0] for name in records})
     assert summary.files_seen == n_files
     quarantine = dict(run_query(layout, "SELECT source, reason FROM quarantine").rows)
     assert quarantine == QUARANTINED
@@ -91,10 +137,27 @@ def test_every_bad_input_is_ingested_or_quarantined_with_a_reason(tmp_path):
         assert phrase in bodies[name], name
     assert "secret" not in "".join(bodies.values())
     stored = run_query(layout, "SELECT count(DISTINCT source) FROM documents").rows[0][0]
-    assert stored + len(quarantine) == n_files
+    assert stored + len(quarantine) == n_pages
+    sites = dict(run_query(layout, "SELECT source, site FROM documents").rows)
+    assert sites["feed.jsonl#r1"] == "news.example" and sites["feed.jsonl#r2"] == "inbox"
+    titles = dict(run_query(layout, "SELECT source, title FROM articles").rows)
+    assert titles["feed.jsonl#7"] == "Given title" and titles["feed.jsonl#r2"] == "Pier"
 
     again = ingest(str(inbox), str(warehouse))
-    assert (again.skipped, again.ingested, again.quarantined) == (n_files, 0, 0)
+    assert (again.skipped, again.ingested, again.quarantined) == (n_pages, 0, 0)
+
+
+def test_a_page_over_the_time_limit_is_quarantined_and_the_rest_ingested(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "good.txt").write_text(PARAGRAPH * 3, encoding="utf-8")
+    (inbox / "million-tags.html").write_text("<p>x <b>y</b></p>" * 500_000, encoding="utf-8")
+    summary = ingest(str(inbox), str(tmp_path / "wh"), max_page_seconds=1)
+    assert (summary.ingested, summary.quarantined) == (1, 1)
+    [(source, reason, detail)] = run_query(
+        Layout.at(tmp_path / "wh"), "SELECT source, reason, detail FROM quarantine"
+    ).rows
+    assert (source, reason, detail) == ("million-tags.html", "too_slow", "cleaning took over 1 s")
 
 
 def test_file_changed_or_deleted_after_discovery_is_quarantined_not_fatal(tmp_path):
@@ -102,6 +165,7 @@ def test_file_changed_or_deleted_after_discovery_is_quarantined_not_fatal(tmp_pa
 
     from flows.batch_rows import rows_for_item
     from flows.discover import SourceFile, WorkItem
+    from flows.settings import Limits
     from transforms.fingerprint import doc_id
 
     path = tmp_path / "page.txt"
@@ -112,7 +176,7 @@ def test_file_changed_or_deleted_after_discovery_is_quarantined_not_fatal(tmp_pa
         stored=False,
     )
     path.write_bytes(PARAGRAPH.encode())  # truncated by the scraper meanwhile
-    changed = rows_for_item(item, "L1", datetime.now(UTC)).tables["quarantine"]
+    changed = rows_for_item(item, "L1", datetime.now(UTC), Limits()).tables["quarantine"]
     path.unlink()  # and then deleted
-    gone = rows_for_item(item, "L1", datetime.now(UTC)).tables["quarantine"]
+    gone = rows_for_item(item, "L1", datetime.now(UTC), Limits()).tables["quarantine"]
     assert [r["reason"] for r in changed + gone] == ["changed_while_reading", "unreadable"]

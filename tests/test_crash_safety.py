@@ -39,22 +39,24 @@ def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_en
     clean, killed = tmp_path / "clean", tmp_path / "killed"
 
     reference = start_run(source, clean, server_env)
-    log_lines = len(reference.communicate(timeout=600)[1].splitlines())
-    assert reference.returncode == 0 and log_lines > 10
+    log = reference.communicate(timeout=600)[1].splitlines()
+    assert reference.returncode == 0
+    # The load commits in "publish load": kill points are spread over the log lines before
+    # it (start-up, discovery, every batch), each a short random moment after its line.
+    before_commit = next(i for i, line in enumerate(log) if b"publish load" in line)
+    assert before_commit > 10
 
-    # Kill points spread over the run's log (start-up, discovery, every batch, publishing),
-    # each a short random moment after the k-th log line.
     rng = random.Random(20261124)
     outcomes = []
     for i in range(KILLS):
         child = start_run(source, killed, server_env)
         assert child.stderr is not None
-        for _ in range(i * log_lines // KILLS):
+        for _ in range(i * before_commit // KILLS):
             child.stderr.readline()
-        time.sleep(rng.uniform(0, 0.2))
+        time.sleep(rng.uniform(0, 0.05))
         child.send_signal(signal.SIGKILL)
         outcomes.append(child.wait(timeout=60))
-    assert outcomes.count(-signal.SIGKILL) >= KILLS * 3 // 4, outcomes  # most really were killed
+    assert outcomes.count(-signal.SIGKILL) >= KILLS - 2, outcomes  # killed before committing
 
     final = start_run(source, killed, server_env)
     _, log = final.communicate(timeout=600)

@@ -16,7 +16,14 @@ from transforms.html_lines import html_lines
 from transforms.labeler import label_lines
 from transforms.records import CleanDocument, Rejection
 
-FORMATS_BY_SUFFIX = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html"}
+FORMATS_BY_SUFFIX = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",  # a file of many pages, split by ``jsonl_records``
+    ".ndjson": "jsonl",
+}
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
 
 

@@ -8,6 +8,7 @@ is invisible, and ``recover`` deletes what it left behind.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from warehouse.catalog import build_catalog
-from warehouse.layout import EMPTY_FILE, Layout, load_id_of, part_file
+from warehouse.layout import CATALOG_FILE, EMPTY_FILE, Layout, load_id_of, part_file
 from warehouse.parquet_files import to_table, write_atomically
 from warehouse.schemas import LOAD_TABLES, SCHEMAS
 
@@ -47,6 +48,9 @@ def recover(layout: Layout) -> list[Path]:
     if layout.staging_root.exists():
         removed.extend(sorted(layout.staging_root.rglob("*.parquet*")))
         shutil.rmtree(layout.staging_root)
+    for path in sorted(layout.root.glob(f".{CATALOG_FILE}.*")):  # a catalog being rebuilt
+        path.unlink()
+        removed.append(path)
     for table in SCHEMAS:
         for path in layout.table_dir(table).iterdir():
             owner = load_id_of(path.name)
@@ -78,4 +82,6 @@ def publish(layout: Layout, load_id: str, load_row: Mapping[str, Any]) -> None:
     loads_file = layout.table_dir("loads") / part_file(load_id, "load")
     write_atomically(to_table("loads", [load_row]), loads_file)
     shutil.rmtree(staged, ignore_errors=True)
+    with contextlib.suppress(OSError):  # left in place while another load is staging
+        layout.staging_root.rmdir()
     build_catalog(layout)

@@ -1,0 +1,56 @@
+"""Read an input file's bytes safely: regular files only, size-capped, gzip unpacked."""
+
+from __future__ import annotations
+
+import gzip
+import stat
+import zlib
+from pathlib import Path
+
+from transforms.document import format_for
+
+GZIP_SUFFIX = ".gz"
+
+
+class ReadProblem(Exception):
+    """Why a file's bytes could not be had; ``reason`` goes to the quarantine table."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+def input_format(name: str) -> str | None:
+    """The format of a file name, looking through a trailing ``.gz``.
+
+    >>> input_format("pages.jsonl.gz"), input_format("a.HTML"), input_format("a.gz")
+    ('jsonl', 'html', None)
+    """
+    path = Path(name)
+    if path.suffix.lower() == GZIP_SUFFIX:
+        path = path.with_suffix("")
+    return format_for(path.suffix) if path.suffix else None
+
+
+def read_input(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes (unpacked when it ends in ``.gz``), at most ``max_bytes`` of them."""
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
+            raise ReadProblem("not_a_file", "not a regular file")
+        if status.st_size > max_bytes:
+            limit = f"{status.st_size:,} bytes, over the {max_bytes:,}-byte limit"
+            raise ReadProblem("too_large", limit)
+        if path.suffix.lower() != GZIP_SUFFIX:
+            return path.read_bytes()
+        with gzip.open(path, "rb") as stream:
+            data = stream.read(max_bytes + 1)  # stops a decompression bomb at the limit
+    except OSError as err:
+        if isinstance(err, gzip.BadGzipFile):
+            raise ReadProblem("bad_gzip", str(err)) from None
+        raise ReadProblem("unreadable", err.strerror or str(err)) from None
+    except (EOFError, zlib.error) as err:
+        raise ReadProblem("bad_gzip", f"damaged gzip stream ({err})") from None
+    if len(data) > max_bytes:
+        raise ReadProblem("too_large", f"unpacks to over the {max_bytes:,}-byte limit")
+    return data
