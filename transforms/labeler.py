@@ -20,6 +20,8 @@ rule has labeled):
    exact repeats.
 5. ``fallback_longest``: a page never comes out empty; if no line qualified as article text,
    the longest free lines are kept, or else the single longest line.
+6. ``recheck:<rule>``: the kept text is read again as a page of its own until the rules
+   remove nothing more, so cleaning a clean body changes nothing.
 
 >>> doc = label_lines(["My Site", "", "A storm hits the coast", "", "Rain fell all day. " * 3])
 >>> doc.title, doc.body
@@ -28,6 +30,7 @@ rule has labeled):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import statistics
 from collections.abc import Sequence
@@ -50,6 +53,8 @@ MIN_REPEAT_CHARS = 25
 # The fuller copy of a teaser is one of the next 3 longer lines among the next 12 lines.
 REPEAT_LOOKAHEAD = 3
 REPEAT_WINDOW = 12
+# Re-reads of the kept text (see _settle); each removes lines, so few are ever needed.
+MAX_SETTLE_ROUNDS = 4
 # Text glued in front of a repeated teaser is a title only when at most this long.
 MAX_GLUED_TITLE_SIZE = 30
 
@@ -76,12 +81,8 @@ def label_lines(lines: Sequence[str]) -> CleanDocument:
     stripped = [" ".join(line.split()) for line in lines]
     nonblank = [i for i, text in enumerate(stripped) if text]
     page = _Page([measure(stripped[i], k) for k, i in enumerate(nonblank)])
-    _mark_breadcrumbs(page)
-    _mark_sidebars(page)
-    _mark_teaser_repeats(page)
-    _mark_duplicates(page)
-    _mark_article_span(page)
-    _mark_fallback(page)
+    _apply_rules(page)
+    _settle(page)
 
     labeled: list[LabeledLine] = []
     body: list[str] = []
@@ -96,6 +97,49 @@ def label_lines(lines: Sequence[str]) -> CleanDocument:
         if label is Label.CONTENT:
             body.append(text[page.kept_from.get(k, 0) :])
     return CleanDocument(page.title, "\n\n".join(body), tuple(labeled), tuple(page.mentions))
+
+
+def _apply_rules(page: _Page) -> None:
+    _mark_breadcrumbs(page)
+    _mark_sidebars(page)
+    _mark_teaser_repeats(page)
+    _mark_duplicates(page)
+    _mark_article_span(page)
+    _mark_fallback(page)
+
+
+def _settle(page: _Page) -> None:
+    """Re-read the kept text as a page of its own until nothing more comes off.
+
+    Rules see context, and removing lines changes it: a line kept in a noisy page can look
+    like boilerplate once the noise is gone. Re-reading makes the result a fixed point, so
+    cleaning a clean body changes nothing (``recheck:<rule>`` marks what a re-read removed).
+    """
+    for _ in range(MAX_SETTLE_ROUNDS):
+        kept = [k for k, (label, _) in sorted(page.labels.items()) if label is Label.CONTENT]
+        again = _Page([_reindexed(page, k, j) for j, k in enumerate(kept)])
+        _apply_rules(again)
+        changed = False
+        for j, k in enumerate(kept):
+            label, rule = again.labels[j]
+            if label is not Label.CONTENT:
+                page.mark(k, label, f"recheck:{rule}")
+                changed = True
+            elif j in again.kept_from:
+                page.kept_from[k] = page.kept_from.get(k, 0) + again.kept_from[j]
+                changed = True
+        if page.title is None:
+            page.title = again.title
+        page.mentions.extend(again.mentions)
+        if not changed:
+            return
+
+
+def _reindexed(page: _Page, k: int, j: int) -> LineFeatures:
+    """Line ``k`` of ``page`` as line ``j`` of a re-read, measured again only if trimmed."""
+    offset = page.kept_from.get(k, 0)
+    feat = page.feats[k]
+    return measure(feat.text[offset:], j) if offset else dataclasses.replace(feat, index=j)
 
 
 def _first_paragraph(page: _Page) -> int:
