@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +26,8 @@ from warehouse.known import KnownState, known_state
 from warehouse.layout import Layout, new_load_id
 from warehouse.lock import writer_lock
 
-# Batches cleaned at once: bounds memory while keeping both cores busy.
-BATCHES_IN_FLIGHT = 2
+# Batches cleaned at once: bounds memory while keeping every core busy.
+BATCHES_IN_FLIGHT = 3
 
 
 @dataclass
@@ -170,21 +170,25 @@ def ingest(
         summary.quarantined = stage_unreadable(layout, summary.load_id, started_at, found)
         batches = _batches(found.items, max(1, batch_size))
         removed: Counter[str] = Counter()
-        in_flight: list[PrefectFuture[BatchCounts]] = []
+        in_flight: deque[PrefectFuture[BatchCounts]] = deque()
+
+        def collect(future: PrefectFuture[BatchCounts]) -> None:
+            counts = future.result()
+            summary.ingested += counts.documents
+            summary.articles += counts.articles
+            summary.quarantined += counts.quarantined
+            removed.update(counts.removed)
+
         for batch_no, batch in enumerate(batches, start=1):
+            if len(in_flight) >= BATCHES_IN_FLIGHT:  # a sliding window bounds memory
+                collect(in_flight.popleft())
             in_flight.append(
                 clean_batch.submit(
                     layout, summary.load_id, started_at, limits, batch, batch_no, len(batches)
                 )
             )
-            if len(in_flight) >= BATCHES_IN_FLIGHT or batch_no == len(batches):
-                for future in in_flight:
-                    counts = future.result()
-                    summary.ingested += counts.documents
-                    summary.articles += counts.articles
-                    summary.quarantined += counts.quarantined
-                    removed.update(counts.removed)
-                in_flight.clear()
+        while in_flight:
+            collect(in_flight.popleft())
         summary.lines_removed = dict(sorted(removed.items()))
         publish_load(layout, summary, started_at)
     logger.info(
