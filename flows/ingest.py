@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 
 from flows.batch_rows import BatchRows, rows_for_items
 from flows.discover import Discovery, WorkItem, discover
 from flows.parallel import map_chunks
+from flows.run_report import removed_table, summary_markdown
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
@@ -51,6 +54,8 @@ class BatchCounts:
     articles: int
     quarantined: int
     removed: Counter[str]
+    sites: Counter[str]
+    sample: tuple[tuple[str, str], ...]  # (label, text) of the batch's first non-blank lines
 
 
 @task(name="prepare warehouse", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -99,11 +104,19 @@ def clean_batch(
         rows.extend(part)
     for table, table_rows in rows.tables.items():
         loads.stage(layout, load_id, table, f"{batch_no:06d}", table_rows)
+    articles = rows.tables["articles"]
+    first = articles[0]["doc_id"] if articles else None
     counts = BatchCounts(
         documents=len(rows.tables["documents"]),
-        articles=len(rows.tables["articles"]),
+        articles=len(articles),
         quarantined=len(rows.tables["quarantine"]),
         removed=rows.removed,
+        sites=Counter(row["site"] for row in articles),
+        sample=tuple(
+            (row["label"], row["text"])
+            for row in rows.tables["lines"]
+            if row["doc_id"] == first and row["label"] != "blank"
+        ),
     )
     get_run_logger().info(
         "batch %d/%d: %d files stored, %d articles, %d quarantined",
@@ -163,9 +176,22 @@ def ingest(
     layout = Layout.at(warehouse_folder(warehouse))
     started_at = datetime.now(UTC)
     summary = IngestSummary(new_load_id(started_at), str(source_path), str(layout.root))
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = now - clock
+        clock = now
+
+    sites: Counter[str] = Counter()
+    sample: tuple[tuple[str, str], ...] = ()
     with writer_lock(layout):
         known = prepare_warehouse(layout)
+        lap("prepare warehouse")
         found = discover_files(source_path, known, limits.max_bytes)
+        lap("discover files")
         summary.files_seen, summary.skipped = found.files_seen, found.skipped
         summary.quarantined = stage_unreadable(layout, summary.load_id, started_at, found)
         batches = _batches(found.items, max(1, batch_size))
@@ -173,11 +199,14 @@ def ingest(
         in_flight: deque[PrefectFuture[BatchCounts]] = deque()
 
         def collect(future: PrefectFuture[BatchCounts]) -> None:
+            nonlocal sample
             counts = future.result()
             summary.ingested += counts.documents
             summary.articles += counts.articles
             summary.quarantined += counts.quarantined
             removed.update(counts.removed)
+            sites.update(counts.sites)
+            sample = sample or counts.sample
 
         for batch_no, batch in enumerate(batches, start=1):
             if len(in_flight) >= BATCHES_IN_FLIGHT:  # a sliding window bounds memory
@@ -189,8 +218,20 @@ def ingest(
             )
         while in_flight:
             collect(in_flight.popleft())
+        lap(f"clean {len(batches)} batches")
         summary.lines_removed = dict(sorted(removed.items()))
         publish_load(layout, summary, started_at)
+        lap("publish load")
+    create_markdown_artifact(
+        summary_markdown(summary, seconds, sites, sample),
+        key="ingest-summary",
+        description=f"pagewash load {summary.load_id}",
+    )
+    create_table_artifact(
+        removed_table(summary.lines_removed),
+        key="lines-removed",
+        description="lines removed from article bodies, by label",
+    )
     logger.info(
         "load %s: %d files seen, %d ingested, %d skipped, %d quarantined, %d new articles",
         summary.load_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -160,3 +161,27 @@ def test_bundled_samples_ingest_into_one_article_per_page_per_site(tmp_path):
     ]
     # sidebar headlines repeat across a site's pages
     assert q(tmp_path / "wh", "SELECT max(n_docs), max(n_sites) FROM headlines") == [(4, 1)]
+
+
+def test_each_run_publishes_a_summary_and_a_table_artifact(seeds, tmp_path):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    state = ingest(str(seeds), str(tmp_path / "wh"), return_state=True)
+    run_id = state.state_details.flow_run_id
+
+    async def artifacts():
+        async with get_client() as client:
+            found = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]))
+            return await client.read_artifacts(artifact_filter=found)
+
+    by_key = {a.key: a for a in asyncio.run(artifacts())}
+    assert set(by_key) == {"ingest-summary", "lines-removed"}
+    markdown = by_key["ingest-summary"].data
+    assert "| 5 | 5 | 0 | 0 | 5 |" in markdown  # seen, ingested, skipped, quarantined, articles
+    assert "| sidebar_headline | 30 |" in markdown and "| seeds | 5 |" in markdown
+    assert "## One page before and after cleaning" in markdown
+    assert "| publish load |" in markdown
+    assert {"label": "sidebar_headline", "lines": 30} in json.loads(by_key["lines-removed"].data)
