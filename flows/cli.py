@@ -19,6 +19,7 @@ from flows.settings import (
 )
 
 EXIT_USAGE = 2
+DEFAULT_CRON = "0 * * * *"
 EXIT_FAILED = 1
 
 
@@ -57,6 +58,22 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_PAGE_SECONDS,
         metavar="S",
         help=f"quarantine pages that take longer to clean (default: {DEFAULT_MAX_PAGE_SECONDS:g})",
+    )
+
+    serve = commands.add_parser(
+        "serve", help="run `ingest` on SOURCE on a schedule, in this process (Prefect serve)"
+    )
+    serve.add_argument("source", metavar="SOURCE")
+    serve.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
+    when = serve.add_mutually_exclusive_group()
+    when.add_argument("--cron", metavar="EXPR", help=f'cron schedule (default: "{DEFAULT_CRON}")')
+    when.add_argument("--every", type=float, metavar="SECONDS", help="run at this interval")
+    serve.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help=f"documents per Prefect task (default: {DEFAULT_BATCH_SIZE})",
     )
 
     query = commands.add_parser("query", help="run read-only DuckDB SQL over the warehouse tables")
@@ -114,6 +131,26 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    source = Path(args.source).resolve()
+    if not source.is_dir():
+        return _fail(f"SOURCE {args.source} is not a folder", EXIT_USAGE)
+    if (args.every is not None and args.every <= 0) or args.batch_size < 1:
+        return _fail("--every and --batch-size must be positive", EXIT_USAGE)
+    warehouse = str(Path(warehouse_folder(args.warehouse)).resolve())
+    api_url = os.environ.get("PREFECT_API_URL")
+    if api_url and (reason := unreachable_reason(api_url)):
+        return _fail(reason)
+    apply_prefect_defaults()
+    from flows.ingest import ingest
+
+    parameters = {"source": str(source), "warehouse": warehouse, "batch_size": args.batch_size}
+    schedule = {"interval": args.every} if args.every else {"cron": args.cron or DEFAULT_CRON}
+    # one run at a time: a tick that comes while a run is still going waits for it
+    ingest.serve(name="pagewash-serve", parameters=parameters, global_limit=1, **schedule)
+    return 0
+
+
 def _query(args: argparse.Namespace) -> int:
     from warehouse.layout import Layout
     from warehouse.query import QueryError, run_query
@@ -128,7 +165,8 @@ def _query(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return _run(args) if args.command == "run" else _query(args)
+    commands = {"run": _run, "serve": _serve, "query": _query}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":
