@@ -88,6 +88,16 @@ def _fail(message: str, code: int = EXIT_FAILED) -> int:
     return code
 
 
+def _prefect_problem() -> str | None:
+    """Why Prefect cannot be used now (a PREFECT_API_URL that does not answer), else None
+    after setting the embedded-server defaults; call before importing Prefect."""
+    api_url = os.environ.get("PREFECT_API_URL")
+    if api_url and (reason := unreachable_reason(api_url)):
+        return reason
+    apply_prefect_defaults()
+    return None
+
+
 def _run(args: argparse.Namespace) -> int:
     source = Path(args.source)
     if not source.is_dir():
@@ -107,10 +117,8 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(err))
     except OSError as err:
         return _fail(f"cannot write the warehouse {warehouse}: {err.strerror or err}")
-    api_url = os.environ.get("PREFECT_API_URL")
-    if api_url and (reason := unreachable_reason(api_url)):
-        return _fail(reason)
-    apply_prefect_defaults()
+    if (problem := _prefect_problem()) is not None:
+        return _fail(problem)
     from flows.ingest import ingest  # imported late: Prefect takes seconds to import
 
     try:
@@ -138,10 +146,8 @@ def _serve(args: argparse.Namespace) -> int:
     if (args.every is not None and args.every <= 0) or args.batch_size < 1:
         return _fail("--every and --batch-size must be positive", EXIT_USAGE)
     warehouse = str(Path(warehouse_folder(args.warehouse)).resolve())
-    api_url = os.environ.get("PREFECT_API_URL")
-    if api_url and (reason := unreachable_reason(api_url)):
-        return _fail(reason)
-    apply_prefect_defaults()
+    if (problem := _prefect_problem()) is not None:
+        return _fail(problem)
     from flows.ingest import ingest
 
     parameters = {"source": str(source), "warehouse": warehouse, "batch_size": args.batch_size}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from prefect.futures import PrefectFuture
 from flows.batch_rows import BatchRows, rows_for_items
 from flows.discover import Discovery, WorkItem, discover
 from flows.parallel import map_chunks
-from flows.run_report import removed_table, summary_markdown
+from flows.run_report import IngestSummary, removed_table, summary_markdown
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
@@ -31,21 +31,6 @@ from warehouse.lock import writer_lock
 
 # Batches cleaned at once: bounds memory while keeping every core busy.
 BATCHES_IN_FLIGHT = 3
-
-
-@dataclass
-class IngestSummary:
-    """What one run did; printed by the CLI and stored as the run's ``loads`` row."""
-
-    load_id: str
-    source: str
-    warehouse: str
-    files_seen: int = 0
-    ingested: int = 0
-    skipped: int = 0
-    quarantined: int = 0
-    articles: int = 0
-    lines_removed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,15 @@ FORMATS = ("table", "csv", "json")
 MAX_CELL = 80
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+def shorten(value: Any, width: int = MAX_CELL) -> str:
+    """``value`` on one line (whitespace folded), cut to ``width`` characters with "…"."""
+    text = " ".join(("" if value is None else str(value)).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def as_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Columns padded to their widest cell; long cells cut at 80 characters."""
-    cells = [[_cell(v) for v in row] for row in rows]
+    cells = [[shorten(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     line = lambda values: "  ".join(v.ljust(w) for v, w in zip(values, widths, strict=True))  # noqa: E731
     out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]

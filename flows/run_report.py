@@ -4,32 +4,36 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from dataclasses import dataclass, field
+
+from flows.output_formats import shorten
 
 TOP_SITES = 10
 SAMPLE_LINES = 25
 SAMPLE_CHARS = 120
 
 
-class Summary(Protocol):
+@dataclass
+class IngestSummary:
+    """What one run did; printed by the CLI, stored as its ``loads`` row, shown in the UI."""
+
     load_id: str
     source: str
     warehouse: str
-    files_seen: int
-    ingested: int
-    skipped: int
-    quarantined: int
-    articles: int
-    lines_removed: dict[str, int]
+    files_seen: int = 0
+    ingested: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+    articles: int = 0
+    lines_removed: dict[str, int] = field(default_factory=dict)
 
 
 def _cell(text: str) -> str:
-    text = " ".join(text.split()).replace("|", "\\|")
-    return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+    return shorten(text, SAMPLE_CHARS).replace("|", "\\|")
 
 
 def summary_markdown(
-    summary: Summary,
+    summary: IngestSummary,
     seconds: Mapping[str, float],
     sites: Counter[str],
     sample: Sequence[tuple[str, str]],

@@ -55,21 +55,24 @@ _BOILERPLATE_LINES = frozenset(
 _BOILERPLATE_FIRST_WORDS = frozenset({"subscribe", "copyright", "advertisement", "tags"})
 
 
-def _key(line: str) -> str:
-    return headline_key(line).rstrip(":").strip()
+def _key(line: str, key: str | None) -> str:
+    return (headline_key(line) if key is None else key).rstrip(":").strip()
 
 
-def is_section_name(line: str) -> bool:
-    """True when the line is a commonly used sidebar/related-section name."""
-    key = _key(line)
+def is_section_name(line: str, key: str | None = None) -> bool:
+    """True when the line is a commonly used sidebar/related-section name.
+
+    ``key`` is the line's ``headline_key`` when the caller has it already.
+    """
+    key = _key(line, key)
     return key in _SECTION_NAMES or any(
         key.startswith(name + " ") for name in ("more from", "related", "latest", "most")
     )
 
 
-def is_boilerplate_line(line: str) -> bool:
+def is_boilerplate_line(line: str, key: str | None = None) -> bool:
     """True when the line is a commonly used share/comment/footer prompt or notice."""
-    key = _key(line)
+    key = _key(line, key)
     return (
         key in _BOILERPLATE_LINES
         or "©" in line

@@ -73,15 +73,16 @@ def measure(text: str, index: int = 0) -> LineFeatures:
     truncated = bool(TRUNCATION.search(text))
     size = size_of(text)
     short = size <= MAX_NAMED_LINE_SIZE
+    key = headline_key(text)
     return LineFeatures(
         index=index,
         text=text,
         size=size,
         sentence_end=bool(SENTENCE_END.search(text)) and not truncated,
         truncated=truncated,
-        key=headline_key(text),
-        section_name=short and is_section_name(text),
-        boilerplate=short and is_boilerplate_line(text),
+        key=key,
+        section_name=short and is_section_name(text, key),
+        boilerplate=short and is_boilerplate_line(text, key),
     )
 
 
