@@ -96,6 +96,20 @@ def test_recover_keeps_completed_loads(layout):
     assert _count(layout, "documents") == 1
 
 
+def test_an_open_catalog_keeps_showing_every_table_at_the_same_load(layout):
+    first = new_load_id()
+    loads.stage(layout, first, "documents", "1", [_document(first, "a")])
+    loads.publish(layout, first, _load_row(first))
+    con = duckdb.connect(str(layout.catalog), read_only=True)
+    second = new_load_id()
+    loads.stage(layout, second, "documents", "1", [_document(second, "b")])
+    loads.publish(layout, second, _load_row(second))
+    snapshot = "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM loads)"
+    assert con.execute(snapshot).fetchall() == [(1, 1)]
+    con.close()
+    assert run_query(layout, snapshot).rows == [(2, 2)]
+
+
 def test_catalog_opens_from_plain_duckdb_in_any_working_directory(layout, tmp_path):
     load_id = new_load_id()
     loads.stage(layout, load_id, "documents", "000001", [_document(load_id)])

@@ -1,18 +1,22 @@
 """The ``pagewash.duckdb`` catalog: views over the Parquet files, and read-only access to it.
 
-Rule: the catalog is rebuilt in a temporary file and renamed into place, so a reader that has
-the old one open is never disturbed and never sees a half-built one.
+Rule: the catalog is a snapshot. Its views name the exact Parquet files of the loads that were
+complete when it was built (no globs), so every table read through one catalog, within one
+query or across several, shows the same set of loads. It is rebuilt in a temporary file and
+renamed into place after each load, so a reader that has the old one open is never disturbed
+and never sees a half-built one.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from importlib import resources
+from pathlib import Path
 
 import duckdb
 
 from warehouse.layout import Layout
-from warehouse.schemas import LOAD_TABLES
 
 CATALOG_SQL = resources.files("warehouse").joinpath("catalog.sql").read_text(encoding="utf-8")
 
@@ -26,37 +30,27 @@ def sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-LOADS_VIEW = (
-    "CREATE OR REPLACE VIEW loads AS SELECT * FROM read_parquet({files}, union_by_name = true);"
-)
-# Rows are visible only once their load is recorded in `loads`, which a load writes last.
-LOAD_TABLE_VIEW = (
-    "CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({files}, union_by_name = true) "
-    "WHERE load_id IN (SELECT load_id FROM loads);"
+TABLE_VIEW = (
+    "CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{files}], union_by_name = true);"
 )
 
 
-def _files(layout: Layout, table: str) -> str:
-    return sql_string(str(layout.table_dir(table) / "*.parquet"))
-
-
-def catalog_sql(layout: Layout) -> str:
-    """The catalog's DDL for this warehouse folder: table views, then derived views."""
-    statements = [LOADS_VIEW.format(files=_files(layout, "loads"))]
-    statements += [
-        LOAD_TABLE_VIEW.format(name=f'"{table}"', files=_files(layout, table))
-        for table in LOAD_TABLES
+def catalog_sql(files: Mapping[str, Sequence[Path]]) -> str:
+    """The catalog's DDL: a view per table over exactly ``files[table]``, then derived views."""
+    statements = [
+        TABLE_VIEW.format(name=f'"{table}"', files=", ".join(sql_string(str(f)) for f in paths))
+        for table, paths in files.items()
     ]
     return "\n".join(statements) + "\n" + CATALOG_SQL
 
 
-def build_catalog(layout: Layout) -> None:
-    """(Re)create the catalog file atomically."""
+def build_catalog(layout: Layout, files: Mapping[str, Sequence[Path]]) -> None:
+    """(Re)create the catalog file atomically with views over ``files`` (one list per table)."""
     tmp = layout.root / f".{layout.catalog.name}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
     try:
         with duckdb.connect(str(tmp)) as con:
-            con.execute(catalog_sql(layout))
+            con.execute(catalog_sql(files))
         os.replace(tmp, layout.catalog)
     finally:
         tmp.unlink(missing_ok=True)

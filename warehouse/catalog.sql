@@ -1,5 +1,5 @@
 -- The DuckDB catalog's derived views. They run after the views over each table's Parquet
--- files (LOADS_VIEW and LOAD_TABLE_VIEW in catalog.py), so they see completed loads only.
+-- files (TABLE_VIEW in catalog.py), so they see the snapshot of completed loads only.
 
 -- One row per distinct normalized headline over all loads. The display form and the first
 -- document are those of the earliest ingested mention (ties: smallest doc_id, position).

@@ -2,8 +2,8 @@
 
 Rule (as dlt's ``_dlt_loads``): every row carries its ``load_id``; a load's files are written
 to ``_staging/<load_id>/`` and renamed into the table folders, and only then is its row
-written to ``loads``. Views show rows of recorded loads only, so a load killed at any moment
-is invisible, and ``recover`` deletes what it left behind.
+written to ``loads``; then the catalog is rebuilt over the files of recorded loads only. A load
+killed at any moment is therefore invisible, and ``recover`` deletes what it left behind.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def initialize(layout: Layout) -> None:
         if not empty.exists():
             write_atomically(to_table(table, []), empty)
     if not layout.catalog.exists():
-        build_catalog(layout)
+        refresh_catalog(layout)
 
 
 def completed_loads(layout: Layout) -> set[str]:
@@ -39,6 +39,25 @@ def completed_loads(layout: Layout) -> set[str]:
     for path in layout.table_dir("loads").glob("*.parquet"):
         ids.update(pq.read_table(path, columns=["load_id"]).column("load_id").to_pylist())
     return ids
+
+
+def visible_files(layout: Layout) -> dict[str, list[Path]]:
+    """Per table, its zero-row file and the files of completed loads, in load order."""
+    done = completed_loads(layout)
+    return {
+        table: [layout.table_dir(table) / EMPTY_FILE]
+        + sorted(
+            path
+            for path in layout.table_dir(table).glob("*.parquet")
+            if load_id_of(path.name) in done
+        )
+        for table in SCHEMAS
+    }
+
+
+def refresh_catalog(layout: Layout) -> None:
+    """Rebuild the catalog as a snapshot of the completed loads."""
+    build_catalog(layout, visible_files(layout))
 
 
 def recover(layout: Layout) -> list[Path]:
@@ -58,6 +77,7 @@ def recover(layout: Layout) -> list[Path]:
             if half_written or (owner is not None and owner not in done):
                 path.unlink()
                 removed.append(path)
+    refresh_catalog(layout)  # a load killed after its commit but before its catalog
     return removed
 
 
@@ -84,4 +104,4 @@ def publish(layout: Layout, load_id: str, load_row: Mapping[str, Any]) -> None:
     shutil.rmtree(staged, ignore_errors=True)
     with contextlib.suppress(OSError):  # left in place while another load is staging
         layout.staging_root.rmdir()
-    build_catalog(layout)
+    refresh_catalog(layout)
