@@ -71,7 +71,7 @@ class SyntheticPage:
 
 
 @dataclass(frozen=True)
-class _Template:
+class SiteTemplate:
     site: str
     language: str
     site_name: str | None
@@ -110,7 +110,7 @@ class _Writer:
         return text
 
 
-def _template(rng: random.Random, index: int) -> _Template:
+def site_template(rng: random.Random, index: int) -> SiteTemplate:
     language = rng.choices(["en", "es", "de", "fr"], weights=[85, 5, 5, 5])[0]
     writer = _Writer(rng, language)
     names = list(SECTION_NAMES[language])
@@ -119,7 +119,7 @@ def _template(rng: random.Random, index: int) -> _Template:
     sections = tuple((name, rng.random() < 0.75) for name in rng.sample(names, k=rng.randint(0, 2)))
     separator = rng.choice(SEPARATORS)
     teaser_first = rng.random() < 0.3
-    return _Template(
+    return SiteTemplate(
         site=f"site{index:03d}.example",
         language=language,
         site_name=writer.headline() if rng.random() < 0.5 else None,
@@ -134,12 +134,31 @@ def _template(rng: random.Random, index: int) -> _Template:
     )
 
 
-def _page(rng: random.Random, t: _Template, number: int) -> SyntheticPage:
-    w = _Writer(rng, t.language)
+@dataclass(frozen=True)
+class Article:
+    """What a page is about: its title and body paragraphs, before any site's chrome."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+def new_article(rng: random.Random, language: str) -> Article:
+    """A fresh article of 2 to 7 paragraphs, sometimes with a subheading."""
+    w = _Writer(rng, language)
     title = w.headline()
     paragraphs = [w.paragraph() for _ in range(rng.randint(2, 7))]
     if len(paragraphs) > 3 and rng.random() < 0.3:
         paragraphs.insert(2, w.headline())  # a subheading is article text
+    return Article(title, tuple(paragraphs))
+
+
+def render_page(
+    rng: random.Random, t: SiteTemplate, number: int, article: Article | None = None
+) -> SyntheticPage:
+    """A page of site ``t`` around ``article`` (a new one when None)."""
+    w = _Writer(rng, t.language)
+    article = article or new_article(rng, t.language)
+    title, paragraphs = article.title, list(article.paragraphs)
     body = "\n\n".join(paragraphs)
     lines: list[str] = []
     gold_title: str | None = title
@@ -191,5 +210,5 @@ def _page(rng: random.Random, t: _Template, number: int) -> SyntheticPage:
 def generate_corpus(n_sites: int, pages_per_site: int, seed: int = 0) -> list[SyntheticPage]:
     """``n_sites`` sites of ``pages_per_site`` labeled pages each, reproducible from ``seed``."""
     rng = random.Random(seed)
-    templates = [_template(rng, i) for i in range(n_sites)]
-    return [_page(rng, t, n) for t in templates for n in range(pages_per_site)]
+    templates = [site_template(rng, i) for i in range(n_sites)]
+    return [render_page(rng, t, n) for t in templates for n in range(pages_per_site)]

@@ -16,8 +16,10 @@ from flows.discover import SourceFile, WorkItem
 from flows.readers import ReadProblem, read_input
 from flows.settings import Limits
 from flows.time_limit import CleaningTimeout, time_limit
+from transforms.body_fingerprint import fingerprint
 from transforms.document import build_document
 from transforms.fingerprint import doc_id
+from transforms.headline_key import headline_key
 from transforms.jsonl_records import JsonRecord, parse_jsonl
 from transforms.records import CleanDocument, Label, Rejection
 
@@ -35,6 +37,8 @@ class BatchRows:
             "articles": [],
             "lines": [],
             "headline_mentions": [],
+            "signatures": [],
+            "bands": [],
             "quarantine": [],
         }
     )
@@ -50,6 +54,7 @@ def _document_row(file: SourceFile, key: str, load_id: str, at: datetime) -> Row
     return {
         "doc_id": key,
         "source": file.relative,
+        "version": file.version,
         "site": file.site,
         "format": file.format,
         "bytes": file.size,
@@ -118,6 +123,19 @@ def _clean(
     return result
 
 
+def _add_fingerprint(out: BatchRows, key: str, body: str, load_id: str) -> None:
+    fp = fingerprint(body)
+    if fp is None:
+        return
+    out.tables["signatures"].append(
+        {"doc_id": key, "body_key": fp.body_key, "signature": fp.signature, "load_id": load_id}
+    )
+    out.tables["bands"].extend(
+        {"body_key": fp.body_key, "band": band, "bucket": bucket, "load_id": load_id}
+        for band, bucket in enumerate(fp.buckets)
+    )
+
+
 def rows_for_item(
     item: WorkItem,
     load_id: str,
@@ -144,6 +162,7 @@ def rows_for_item(
             "source": first.relative,
             "site": first.site,
             "title": result.title,
+            "title_key": headline_key(result.title) if result.title else None,
             "body": result.body,
             "n_words": result.n_words,
             "load_id": load_id,
@@ -168,10 +187,12 @@ def rows_for_item(
             "headline_key": m.headline_key,
             "section": m.section,
             "position": m.position,
+            "truncated": m.truncated,
             "load_id": load_id,
         }
         for m in result.mentions
     )
+    _add_fingerprint(out, item.doc_id, result.body, load_id)
     out.removed.update(str(line.label) for line in result.lines if line.label not in KEPT_LABELS)
     return out
 

@@ -134,6 +134,8 @@ def _run(args: argparse.Namespace) -> int:
         f"  ingested     {summary.ingested} ({summary.articles} new articles)\n"
         f"  skipped      {summary.skipped} (already stored)\n"
         f"  quarantined  {summary.quarantined}\n"
+        f"  duplicates   {summary.duplicates} articles are copies of another "
+        f"({summary.new_pairs} new near-duplicate pairs)\n"
         f"  lines removed by kind: {removed}"
     )
     return 0

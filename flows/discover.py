@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flows.readers import ReadProblem, input_format, read_input
@@ -23,6 +23,7 @@ class SourceFile:
     site: str
     format: str
     size: int
+    version: int = 1  # 1 + the versions of this path already stored
     record: int | None = None  # line number of the page in a JSON Lines file
     title: str | None = None  # title given by a JSON Lines record
 
@@ -68,7 +69,8 @@ def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
     """Hash every candidate file (or JSON Lines record) and group new content into work items.
 
     Files over ``max_bytes`` are not read: they are reported as ``too_large``. A page already
-    stored or quarantined with the same bytes (or unread, with no bytes) is skipped.
+    stored or quarantined with the same bytes (or unread, with no bytes) is skipped; a path
+    stored before with other bytes is a new version of its document.
     """
     root = source.resolve()
     groups: dict[str, list[SourceFile]] = defaultdict(list)
@@ -78,10 +80,11 @@ def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
     def add(file: SourceFile, raw: bytes) -> None:
         nonlocal skipped
         key = doc_id(raw)
-        if (file.relative, key) in known.documents or (file.relative, key) in known.quarantined:
+        latest, version = known.documents.get(file.relative, (None, 0))
+        if key == latest or (file.relative, key) in known.quarantined:
             skipped += 1
         else:
-            groups[key].append(file)
+            groups[key].append(replace(file, version=version + 1))
 
     def reject(relative: str, reason: str, detail: str) -> None:
         nonlocal skipped
@@ -117,8 +120,8 @@ def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
                     record.site or site,
                     record.format,
                     len(content),
-                    record.line_no,
-                    record.title,
+                    record=record.line_no,
+                    title=record.title,
                 ),
                 content,
             )

@@ -24,7 +24,8 @@ from flows.settings import (
     Limits,
     warehouse_folder,
 )
-from warehouse import loads
+from warehouse import dedup, loads
+from warehouse.dedup import DedupCounts
 from warehouse.known import KnownState, known_state
 from warehouse.layout import Layout, new_load_id
 from warehouse.lock import writer_lock
@@ -130,6 +131,21 @@ def stage_unreadable(layout: Layout, load_id: str, at: datetime, found: Discover
     return loads.stage(layout, load_id, "quarantine", "unreadable", rows)
 
 
+@task(name="find duplicates", cache_policy=NO_CACHE)
+def find_duplicates(layout: Layout, load_id: str, changed: bool) -> DedupCounts:
+    """Match this load's articles against every stored one and rebuild ``duplicates``; a load
+    that stored no new article or version changes no cluster and only counts them."""
+    if not changed:
+        return DedupCounts(0, dedup.stored_duplicates(layout))
+    counts = dedup.find_duplicates(layout, load_id)
+    get_run_logger().info(
+        "%d new near-duplicate body pairs; %d articles are copies of another",
+        counts.new_pairs,
+        counts.duplicates,
+    )
+    return counts
+
+
 @task(name="publish load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -> None:
     """Move the staged files into place and record the load: the run's commit point."""
@@ -204,6 +220,9 @@ def ingest(
         while in_flight:
             collect(in_flight.popleft())
         lap(f"clean {len(batches)} batches")
+        counts = find_duplicates(layout, summary.load_id, changed=summary.ingested > 0)
+        summary.new_pairs, summary.duplicates = counts.new_pairs, counts.duplicates
+        lap("find duplicates")
         summary.lines_removed = dict(sorted(removed.items()))
         publish_load(layout, summary, started_at)
         lap("publish load")

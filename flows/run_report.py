@@ -25,6 +25,8 @@ class IngestSummary:
     skipped: int = 0
     quarantined: int = 0
     articles: int = 0
+    new_pairs: int = 0
+    duplicates: int = 0
     lines_removed: dict[str, int] = field(default_factory=dict)
 
 
@@ -43,10 +45,12 @@ def summary_markdown(
         f"# pagewash load `{summary.load_id}`",
         f"Source `{summary.source}` into warehouse `{summary.warehouse}`.",
         "",
-        "| files seen | ingested | skipped | quarantined | new articles |",
-        "|---:|---:|---:|---:|---:|",
+        "| files seen | ingested | skipped | quarantined | new articles | new near pairs "
+        "| duplicates |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
         f"| {summary.files_seen} | {summary.ingested} | {summary.skipped} "
-        f"| {summary.quarantined} | {summary.articles} |",
+        f"| {summary.quarantined} | {summary.articles} | {summary.new_pairs} "
+        f"| {summary.duplicates} |",
         "",
         "## Lines removed by label",
         "| label | lines |",

@@ -20,6 +20,7 @@ def _document(load_id: str, doc_id: str = "d1") -> dict:
     return {
         "doc_id": doc_id,
         "source": f"{doc_id}.txt",
+        "version": 1,
         "site": "s",
         "format": "text",
         "bytes": 10,
@@ -137,6 +138,7 @@ def test_headlines_view_counts_documents_and_sites_per_key(layout):
             "headline_key": text.lower().rstrip("."),
             "section": "Popular",
             "position": 1,
+            "truncated": text.endswith("..."),
             "load_id": load_id,
         }
         for d, site, text in (
@@ -155,6 +157,54 @@ def test_headlines_view_counts_documents_and_sites_per_key(layout):
         "ORDER BY headline_key",
     ).rows
     assert rows == [("other", "Other", 1, 1, "c"), ("pier closes", "Pier Closes", 3, 2, "a")]
+
+
+def _mention(load_id: str, doc: str, headline: str) -> dict:
+    truncated = headline.endswith("…")
+    return {
+        "doc_id": doc,
+        "site": "x",
+        "headline": headline,
+        "headline_key": headline.rstrip("…").lower(),
+        "section": "Popular",
+        "position": 1,
+        "truncated": truncated,
+        "load_id": load_id,
+    }
+
+
+def test_a_truncated_headline_counts_under_the_one_title_it_begins_and_links_its_article(layout):
+    load_id = new_load_id()
+    loads.stage(layout, load_id, "documents", "1", [_document(load_id, d) for d in "abc"])
+    article = {
+        "doc_id": "c",
+        "source": "c.txt",
+        "site": "x",
+        "title": "Harbour budget approved after a long night",
+        "title_key": "harbour budget approved after a long night",
+        "body": "...",
+        "n_words": 1,
+        "load_id": load_id,
+    }
+    loads.stage(layout, load_id, "articles", "1", [article])
+    mentions = [
+        _mention(load_id, "a", "Harbour budget approved after…"),  # one completion
+        _mention(load_id, "b", "Harbour budget approved after a long night"),
+        _mention(load_id, "a", "Ferry timetable changes for…"),  # two completions: kept apart
+        _mention(load_id, "b", "Ferry timetable changes for winter"),
+        _mention(load_id, "b", "Ferry timetable changes for summer"),
+    ]
+    loads.stage(layout, load_id, "headline_mentions", "1", mentions)
+    loads.publish(layout, load_id, _load_row(load_id))
+    rows = run_query(
+        layout, "SELECT headline, n_docs, article_doc_id FROM headlines ORDER BY headline"
+    ).rows
+    assert rows == [
+        ("Ferry timetable changes for summer", 1, None),
+        ("Ferry timetable changes for winter", 1, None),
+        ("Ferry timetable changes for…", 1, None),
+        ("Harbour budget approved after a long night", 2, "c"),
+    ]
 
 
 @pytest.mark.parametrize(

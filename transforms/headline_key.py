@@ -19,11 +19,18 @@ _TRAILING_TRUNCATION = re.compile(r"(?:\s*(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\])
 _SPACES = re.compile(r"\s+")
 
 
+def fold_text(text: str) -> str:
+    """``text`` in NFKC, case folded, quotes dropped, dashes folded, whitespace collapsed.
+
+    >>> fold_text("It’s  “Done” — Now")
+    'its done - now'
+    """
+    text = _QUOTES.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _SPACES.sub(" ", _DASHES.sub("-", text)).strip()
+
+
 def headline_key(headline: str) -> str:
     """The normalized form under which equal headlines are counted once."""
     text = unicodedata.normalize("NFKC", headline).strip()
     text = _LEADING_MARKER.sub("", text)
-    text = _TRAILING_TRUNCATION.sub("", text)
-    text = _QUOTES.sub("", text.casefold())
-    text = _DASHES.sub("-", text)
-    return _SPACES.sub(" ", text).strip()
+    return fold_text(_TRAILING_TRUNCATION.sub("", text))

@@ -255,7 +255,8 @@ def _mark_sidebars(page: _Page) -> None:
         for position, (h, t) in enumerate(section.entries, start=1):
             text = page.feats[h].text
             page.mark(h, Label.SIDEBAR_HEADLINE, "section_alternation")
-            mention = HeadlineMention(text, page.feats[h].key, header.text, position)
+            feats = page.feats[h]
+            mention = HeadlineMention(text, feats.key, header.text, position, feats.truncated)
             page.mentions.append(mention)
             if t is not None:
                 page.mark(t, Label.SIDEBAR_TEASER, "section_alternation")

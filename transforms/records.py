@@ -43,6 +43,7 @@ class HeadlineMention:
     headline_key: str
     section: str
     position: int
+    truncated: bool  # ends in "...", "…" or "[…]": may be the start of a longer headline
 
 
 @dataclass(frozen=True, slots=True)

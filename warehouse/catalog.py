@@ -35,10 +35,17 @@ TABLE_VIEW = (
 )
 
 
+# Stored tables whose view of every row has another name (catalog.sql defines the plain name).
+STORED_VIEW_NAMES = {"articles": "article_versions"}
+
+
 def catalog_sql(files: Mapping[str, Sequence[Path]]) -> str:
     """The catalog's DDL: a view per table over exactly ``files[table]``, then derived views."""
     statements = [
-        TABLE_VIEW.format(name=f'"{table}"', files=", ".join(sql_string(str(f)) for f in paths))
+        TABLE_VIEW.format(
+            name=f'"{STORED_VIEW_NAMES.get(table, table)}"',
+            files=", ".join(sql_string(str(f)) for f in paths),
+        )
         for table, paths in files.items()
     ]
     return "\n".join(statements) + "\n" + CATALOG_SQL

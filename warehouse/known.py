@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from warehouse.catalog import connect_read_only
 from warehouse.layout import Layout
 
-KNOWN_DOCUMENTS_SQL = "SELECT DISTINCT source, doc_id FROM documents"
-KNOWN_ARTICLES_SQL = "SELECT DISTINCT doc_id FROM articles"
+KNOWN_DOCUMENTS_SQL = "SELECT source, doc_id, version FROM current_documents"
+KNOWN_ARTICLES_SQL = "SELECT DISTINCT doc_id FROM article_versions"
 KNOWN_QUARANTINE_SQL = "SELECT DISTINCT source, content_hash FROM quarantine"
 
 
@@ -16,7 +16,7 @@ KNOWN_QUARANTINE_SQL = "SELECT DISTINCT source, content_hash FROM quarantine"
 class KnownState:
     """Keys of what completed loads stored."""
 
-    documents: frozenset[tuple[str, str]]
+    documents: dict[str, tuple[str, int]]  # source -> (doc_id, version) of its newest version
     articles: frozenset[str]
     quarantined: frozenset[tuple[str, str | None]]
 
@@ -24,7 +24,10 @@ class KnownState:
 def known_state(layout: Layout) -> KnownState:
     """Read the keys of stored documents, articles and quarantined files."""
     with connect_read_only(layout) as con:
-        documents = frozenset(con.execute(KNOWN_DOCUMENTS_SQL).fetchall())
+        documents = {
+            source: (key, version)
+            for source, key, version in con.execute(KNOWN_DOCUMENTS_SQL).fetchall()
+        }
         articles = frozenset(row[0] for row in con.execute(KNOWN_ARTICLES_SQL).fetchall())
         quarantined = frozenset(con.execute(KNOWN_QUARANTINE_SQL).fetchall())
     return KnownState(documents, articles, quarantined)

@@ -14,12 +14,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse.catalog import build_catalog
 from warehouse.layout import CATALOG_FILE, EMPTY_FILE, Layout, load_id_of, part_file
 from warehouse.parquet_files import to_table, write_atomically
-from warehouse.schemas import LOAD_TABLES, SCHEMAS
+from warehouse.schemas import DERIVED_TABLES, LOAD_TABLES, SCHEMAS
 
 
 def initialize(layout: Layout) -> None:
@@ -42,17 +43,20 @@ def completed_loads(layout: Layout) -> set[str]:
 
 
 def visible_files(layout: Layout) -> dict[str, list[Path]]:
-    """Per table, its zero-row file and the files of completed loads, in load order."""
+    """Per table, its zero-row file and the files of completed loads, in load order (for a
+    derived table, only the newest completed load's files)."""
     done = completed_loads(layout)
-    return {
-        table: [layout.table_dir(table) / EMPTY_FILE]
-        + sorted(
-            path
+    files: dict[str, list[Path]] = {}
+    for table in SCHEMAS:
+        owned = sorted(
+            (load_id_of(path.name), path)
             for path in layout.table_dir(table).glob("*.parquet")
             if load_id_of(path.name) in done
         )
-        for table in SCHEMAS
-    }
+        if table in DERIVED_TABLES and owned:
+            owned = [(load, path) for load, path in owned if load == owned[-1][0]]
+        files[table] = [layout.table_dir(table) / EMPTY_FILE] + [path for _, path in owned]
+    return files
 
 
 def refresh_catalog(layout: Layout) -> None:
@@ -85,10 +89,21 @@ def stage(
     layout: Layout, load_id: str, table: str, part: str, rows: Iterable[Mapping[str, Any]]
 ) -> int:
     """Write one part of a load's rows for ``table`` to the staging folder; return the count."""
-    arrow = to_table(table, rows)
-    if arrow.num_rows:
-        write_atomically(arrow, layout.staging_dir(load_id) / table / part_file(load_id, part))
+    return stage_arrow(layout, load_id, table, part, to_table(table, rows))
+
+
+def stage_arrow(layout: Layout, load_id: str, table: str, part: str, arrow: pa.Table) -> int:
+    """``stage`` for rows already in Arrow form (cast to the table's declared schema). A derived
+    table is written even when empty: it replaces the previous load's."""
+    if arrow.num_rows or table in DERIVED_TABLES:
+        path = layout.staging_dir(load_id) / table / part_file(load_id, part)
+        write_atomically(arrow.select(SCHEMAS[table].names).cast(SCHEMAS[table]), path)
     return int(arrow.num_rows)
+
+
+def staged_files(layout: Layout, load_id: str, table: str) -> list[Path]:
+    """The files a load has staged so far for ``table``."""
+    return sorted((layout.staging_dir(load_id) / table).glob("*.parquet"))
 
 
 def publish(layout: Layout, load_id: str, load_row: Mapping[str, Any]) -> None:
@@ -105,3 +120,18 @@ def publish(layout: Layout, load_id: str, load_row: Mapping[str, Any]) -> None:
     with contextlib.suppress(OSError):  # left in place while another load is staging
         layout.staging_root.rmdir()
     refresh_catalog(layout)
+    _drop_superseded(layout)
+
+
+def _drop_superseded(layout: Layout, keep: int = 2) -> None:
+    """Delete derived-table files older than the ``keep`` newest loads that wrote one (the one
+    before the newest stays for readers still holding the previous catalog)."""
+    for table in DERIVED_TABLES:
+        by_load: dict[str, list[Path]] = {}
+        for path in layout.table_dir(table).glob("*.parquet"):
+            owner = load_id_of(path.name)
+            if owner is not None:
+                by_load.setdefault(owner, []).append(path)
+        for owner in sorted(by_load)[:-keep]:
+            for path in by_load[owner]:
+                path.unlink(missing_ok=True)

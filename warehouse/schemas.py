@@ -1,7 +1,9 @@
 """The one declaration of every stored table's columns.
 
 Each table is a folder of Parquet files written with exactly this schema; the DuckDB
-catalog (``catalog.sql``) exposes them as views of the same name.
+catalog exposes each as a view of the same name, except ``articles``, whose stored rows (every
+version) are the view ``article_versions`` and whose view ``articles`` shows current versions
+(``catalog.sql``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         [
             ("doc_id", pa.string()),
             ("source", pa.string()),
+            ("version", pa.int32()),
             ("site", pa.string()),
             ("format", pa.string()),
             ("bytes", pa.int64()),
@@ -28,6 +31,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("source", pa.string()),
             ("site", pa.string()),
             ("title", pa.string()),
+            ("title_key", pa.string()),
             ("body", pa.string()),
             ("n_words", pa.int32()),
             ("load_id", pa.string()),
@@ -51,6 +55,40 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("headline_key", pa.string()),
             ("section", pa.string()),
             ("position", pa.int32()),
+            ("truncated", pa.bool_()),
+            ("load_id", pa.string()),
+        ]
+    ),
+    "signatures": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("body_key", pa.string()),
+            ("signature", pa.list_(pa.uint32())),
+            ("load_id", pa.string()),
+        ]
+    ),
+    "bands": pa.schema(
+        [
+            ("body_key", pa.string()),
+            ("band", pa.int16()),
+            ("bucket", pa.int64()),
+            ("load_id", pa.string()),
+        ]
+    ),
+    "body_pairs": pa.schema(
+        [
+            ("body_key_a", pa.string()),
+            ("body_key_b", pa.string()),
+            ("similarity", pa.float64()),
+            ("load_id", pa.string()),
+        ]
+    ),
+    "duplicates": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("canonical_doc_id", pa.string()),
+            ("method", pa.string()),
+            ("similarity", pa.float64()),
             ("load_id", pa.string()),
         ]
     ),
@@ -75,6 +113,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("skipped", pa.int64()),
             ("quarantined", pa.int64()),
             ("articles", pa.int64()),
+            ("new_pairs", pa.int64()),
+            ("duplicates", pa.int64()),
             ("lines_removed", pa.map_(pa.string(), pa.int64())),
         ]
     ),
@@ -82,3 +122,5 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 # Tables whose rows belong to a load and become visible once that load is in ``loads``.
 LOAD_TABLES = tuple(name for name in SCHEMAS if name != "loads")
+# Tables each load rewrites whole from all history: only the newest completed load's file counts.
+DERIVED_TABLES = frozenset({"duplicates"})

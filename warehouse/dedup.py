@@ -1,0 +1,145 @@
+"""Find duplicate articles against the whole warehouse, incrementally, in DuckDB.
+
+Rules (the fingerprints are ``transforms.body_fingerprint``'s, the survivor rule
+``transforms.clusters``'s):
+
+- A load's new band buckets are joined with the buckets of every stored body (history and
+  this load); each candidate body pair whose estimated similarity reaches ``NEAR_THRESHOLD`` is
+  stored in ``body_pairs``. Old bodies are never fingerprinted again, and since a pair is found
+  whichever of its two bodies comes second, the set of pairs does not depend on ingestion
+  order or batching.
+- ``duplicates`` is then rebuilt from all pairs over the current articles: one row per article
+  that is a copy of another, naming its cluster's survivor, ``exact`` when both bodies have the
+  same ``body_key``, else ``near`` with their estimated similarity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from transforms.body_fingerprint import NEAR_THRESHOLD, NUM_PERM
+from transforms.clusters import Member, canonical_documents
+from warehouse.catalog import catalog_sql, connect_read_only, sql_string
+from warehouse.layout import Layout
+from warehouse.loads import stage_arrow, staged_files, visible_files
+from warehouse.schemas import DERIVED_TABLES
+
+# DuckDB's share of memory; joins larger than this spill to the load's staging folder.
+MEMORY_LIMIT = "1GB"
+
+
+def _similarity(a: str, b: str) -> str:
+    """SQL for the estimated Jaccard similarity of two signature columns."""
+    return f"len(list_filter(list_zip({a}, {b}), lambda x: x[1] = x[2])) / {NUM_PERM}"
+
+
+PAIRS_SQL = f"""
+WITH new AS (SELECT DISTINCT body_key, band, bucket FROM read_parquet({{new_bands}})),
+candidates AS (
+    SELECT DISTINCT
+        least(n.body_key, e.body_key) AS body_key_a,
+        greatest(n.body_key, e.body_key) AS body_key_b
+    FROM new AS n JOIN bands AS e USING (band, bucket)
+    WHERE n.body_key <> e.body_key
+),
+keys AS (SELECT body_key_a AS body_key FROM candidates UNION SELECT body_key_b FROM candidates),
+sigs AS (
+    SELECT body_key, any_value(signature) AS signature
+    FROM signatures WHERE body_key IN (SELECT body_key FROM keys) GROUP BY body_key
+),
+scored AS (
+    SELECT c.*, {_similarity("a.signature", "b.signature")} AS similarity
+    FROM candidates AS c
+    JOIN sigs AS a ON a.body_key = c.body_key_a
+    JOIN sigs AS b ON b.body_key = c.body_key_b
+)
+SELECT body_key_a, body_key_b, similarity, $load_id AS load_id
+FROM scored WHERE similarity >= {NEAR_THRESHOLD}
+ORDER BY body_key_a, body_key_b
+"""
+
+MEMBERS_SQL = """
+SELECT s.doc_id, s.body_key, a.n_words
+FROM (SELECT DISTINCT doc_id, body_key FROM signatures) AS s JOIN articles AS a USING (doc_id)
+"""
+
+DUPLICATES_SQL = f"""
+WITH sigs AS (SELECT DISTINCT ON (doc_id) doc_id, body_key, signature FROM signatures)
+SELECT
+    c.doc_id,
+    c.canonical_doc_id,
+    CASE WHEN d.body_key = k.body_key THEN 'exact' ELSE 'near' END AS method,
+    CASE WHEN d.body_key = k.body_key THEN 1.0
+         ELSE {_similarity("d.signature", "k.signature")} END AS similarity,
+    $load_id AS load_id
+FROM copies AS c
+JOIN sigs AS d ON d.doc_id = c.doc_id
+JOIN sigs AS k ON k.doc_id = c.canonical_doc_id
+ORDER BY c.doc_id
+"""
+
+
+@dataclass(frozen=True)
+class DedupCounts:
+    new_pairs: int  # near-duplicate body pairs this load found
+    duplicates: int  # current articles that are copies of another, after this load
+
+
+def _connect(layout: Layout, load_id: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the catalog's views over history plus this load's staged rows."""
+    files = visible_files(layout)
+    for table, paths in files.items():
+        if table not in DERIVED_TABLES:
+            paths.extend(staged_files(layout, load_id, table))
+    spill = layout.staging_dir(load_id) / "duckdb_tmp"
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
+    con.execute(catalog_sql(files))
+    return con
+
+
+def _arrow(con: duckdb.DuckDBPyConnection, sql: str, load_id: str) -> pa.Table:
+    return con.sql(sql, params={"load_id": load_id}).to_arrow_table()
+
+
+def stored_duplicates(layout: Layout) -> int:
+    """How many current articles the warehouse holds as copies of another."""
+    with connect_read_only(layout) as con:
+        row = con.execute("SELECT count(*) FROM duplicates").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _parquet_list(paths: list[Path]) -> str:
+    return "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
+
+
+def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
+    """Stage this load's ``body_pairs`` and the rebuilt ``duplicates`` table."""
+    new_bands = staged_files(layout, load_id, "bands")
+    with _connect(layout, load_id) as con:
+        edges = con.execute("SELECT body_key_a, body_key_b FROM body_pairs").fetchall()
+        new_pairs = 0
+        if new_bands:
+            sql = PAIRS_SQL.format(new_bands=_parquet_list(new_bands))
+            pairs = _arrow(con, sql, load_id)
+            new_pairs = stage_arrow(layout, load_id, "body_pairs", "dedup", pairs)
+            edges += zip(
+                pairs.column("body_key_a").to_pylist(),
+                pairs.column("body_key_b").to_pylist(),
+                strict=True,
+            )
+        members = [Member(*row) for row in con.execute(MEMBERS_SQL).fetchall()]
+        copies = [(d, c) for d, c in canonical_documents(members, edges).items() if d != c]
+        con.register(
+            "copies",
+            pa.table(
+                {"doc_id": [d for d, _ in copies], "canonical_doc_id": [c for _, c in copies]},
+                schema=pa.schema([("doc_id", pa.string()), ("canonical_doc_id", pa.string())]),
+            ),
+        )
+        duplicates = _arrow(con, DUPLICATES_SQL, load_id)
+    stage_arrow(layout, load_id, "duplicates", "all", duplicates)
+    return DedupCounts(new_pairs, duplicates.num_rows)
