@@ -27,10 +27,8 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
-
 from benchmarks.duplicate_pages import EDITS, generate_duplicates
-from benchmarks.synthetic_pages import new_article
+from benchmarks.synthetic_pages import Article, new_article
 from flows.settings import apply_prefect_defaults, worker_count
 from transforms.body_fingerprint import fingerprint
 from transforms.headline_key import headline_key
@@ -113,7 +111,7 @@ def _bodies(seed: int, start: int, n: int) -> list[tuple[str, str]]:
     for i in range(n):
         if out and rng.random() < 0.1:
             _, original = rng.choice(out)
-            article = type(new_article(rng, "en"))("t", tuple(original.split("\n\n")))
+            article = Article("t", tuple(original.split("\n\n")))
             body = "\n\n".join(EDITS[rng.choice(kinds)](rng, article).paragraphs)
         else:
             body = "\n\n".join(new_article(rng, "en").paragraphs)
@@ -169,13 +167,12 @@ def _stage_chunk(root: str, load_id: str, seed: int, start: int, n: int) -> int:
 def _load(layout: Layout, n: int, seed: int, pool: ProcessPoolExecutor) -> None:
     load_id = new_load_id()
     started = time.perf_counter()
-    starts = range(0, n, CHUNK)
-    list(
-        pool.map(
-            _stage_chunk,
-            *zip(*[(str(layout.root), load_id, seed, s, min(CHUNK, n - s)) for s in starts]),
-        )
-    )
+    jobs = [
+        pool.submit(_stage_chunk, str(layout.root), load_id, seed, start, min(CHUNK, n - start))
+        for start in range(0, n, CHUNK)
+    ]
+    for job in jobs:
+        job.result()
     fingerprinted = time.perf_counter()
     counts = find_duplicates(layout, load_id)
     matched = time.perf_counter()
