@@ -191,13 +191,12 @@ def _load(layout: Layout, n: int, seed: int, pool: ProcessPoolExecutor) -> None:
         "lines_removed": {},
     }
     loads.publish(layout, load_id, row)
-    own, children = _peak_rss_mb()
+    own, _ = _peak_rss_mb()
     print(
         f"  {n:,} bodies: generate + fingerprint + stage {fingerprinted - started:.1f} s "
         f"({n / (fingerprinted - started):,.0f}/s on {worker_count()} processes), "
         f"find duplicates {matched - fingerprinted:.1f} s; {counts.new_pairs:,} new pairs, "
-        f"{counts.duplicates:,} duplicates; peak RSS {own:.0f} MB (this process), "
-        f"{children:.0f} MB (largest worker)"
+        f"{counts.duplicates:,} duplicates; peak RSS {own:.0f} MB (this process)"
     )
 
 
@@ -208,6 +207,7 @@ def scale(n_docs: int, n_new: int, work: Path) -> None:
     with ProcessPoolExecutor(worker_count()) as pool:
         _load(layout, n_docs, 1, pool)
         _load(layout, n_new, 2, pool)
+    print(f"  peak RSS of the largest worker process {_peak_rss_mb()[1]:.0f} MB")
 
 
 def main() -> None:
