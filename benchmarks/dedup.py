@@ -29,8 +29,8 @@ from pathlib import Path
 
 from benchmarks.duplicate_pages import EDITS, generate_duplicates
 from benchmarks.synthetic_pages import Article, new_article
+from flows.batch_rows import BatchRows, add_fingerprint
 from flows.settings import apply_prefect_defaults, worker_count
-from transforms.body_fingerprint import fingerprint
 from transforms.headline_key import headline_key
 from warehouse import loads
 from warehouse.dedup import find_duplicates
@@ -122,9 +122,9 @@ def _bodies(seed: int, start: int, n: int) -> list[tuple[str, str]]:
 def _stage_chunk(root: str, load_id: str, seed: int, start: int, n: int) -> int:
     layout = Layout.at(root)
     at = datetime.now(UTC)
-    rows: dict[str, list[dict[str, object]]] = defaultdict(list)
+    out = BatchRows()
+    rows = out.tables
     for doc, body in _bodies(seed, start, n):
-        fp = fingerprint(body)
         source = f"site/{doc}.txt"
         rows["documents"].append(
             {
@@ -150,15 +150,7 @@ def _stage_chunk(root: str, load_id: str, seed: int, start: int, n: int) -> int:
                 "load_id": load_id,
             }
         )
-        if fp is None:
-            continue
-        rows["signatures"].append(
-            {"doc_id": doc, "body_key": fp.body_key, "signature": fp.signature, "load_id": load_id}
-        )
-        rows["bands"].extend(
-            {"body_key": fp.body_key, "band": b, "bucket": k, "load_id": load_id}
-            for b, k in enumerate(fp.buckets)
-        )
+        add_fingerprint(out, doc, body, load_id)
     for table, table_rows in rows.items():
         loads.stage(layout, load_id, table, f"{start:09d}", table_rows)
     return n

@@ -123,7 +123,8 @@ def _clean(
     return result
 
 
-def _add_fingerprint(out: BatchRows, key: str, body: str, load_id: str) -> None:
+def add_fingerprint(out: BatchRows, key: str, body: str, load_id: str) -> None:
+    """Add the ``signatures`` and ``bands`` rows of an article body (none under 10 words)."""
     fp = fingerprint(body)
     if fp is None:
         return
@@ -192,7 +193,7 @@ def rows_for_item(
         }
         for m in result.mentions
     )
-    _add_fingerprint(out, item.doc_id, result.body, load_id)
+    add_fingerprint(out, item.doc_id, result.body, load_id)
     out.removed.update(str(line.label) for line in result.lines if line.label not in KEPT_LABELS)
     return out
 
