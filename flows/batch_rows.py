@@ -58,6 +58,8 @@ def _document_row(file: SourceFile, key: str, load_id: str, at: datetime) -> Row
         "site": file.site,
         "format": file.format,
         "bytes": file.size,
+        "file_size": file.file_size,
+        "file_mtime_ns": file.file_mtime_ns,
         "ingested_at": at,
         "load_id": load_id,
     }

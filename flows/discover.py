@@ -11,7 +11,7 @@ from flows.readers import ReadProblem, input_format, read_input
 from transforms.fingerprint import doc_id
 from transforms.jsonl_records import BrokenLine, parse_jsonl
 from transforms.sites import site_for
-from warehouse.known import KnownState
+from warehouse.known import KnownState, StoredVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,8 @@ class SourceFile:
     format: str
     size: int
     version: int = 1  # 1 + the versions of this path already stored
+    file_size: int | None = None  # of the file on disk (a JSON Lines record: of its file)
+    file_mtime_ns: int | None = None
     record: int | None = None  # line number of the page in a JSON Lines file
     title: str | None = None  # title given by a JSON Lines record
 
@@ -65,12 +67,20 @@ def candidate_paths(source: Path) -> list[Path]:
     return found
 
 
+def _unchanged(stored: StoredVersion | None, on_disk: os.stat_result) -> bool:
+    return stored is not None and (stored.file_size, stored.file_mtime_ns) == (
+        on_disk.st_size,
+        on_disk.st_mtime_ns,
+    )
+
+
 def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
     """Hash every candidate file (or JSON Lines record) and group new content into work items.
 
     Files over ``max_bytes`` are not read: they are reported as ``too_large``. A page already
     stored or quarantined with the same bytes (or unread, with no bytes) is skipped; a path
-    stored before with other bytes is a new version of its document.
+    stored before with other bytes is a new version of its document. A file whose size and
+    modification time equal those of its path's newest stored version is skipped unread.
     """
     root = source.resolve()
     groups: dict[str, list[SourceFile]] = defaultdict(list)
@@ -80,11 +90,11 @@ def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
     def add(file: SourceFile, raw: bytes) -> None:
         nonlocal skipped
         key = doc_id(raw)
-        latest, version = known.documents.get(file.relative, (None, 0))
-        if key == latest or (file.relative, key) in known.quarantined:
+        stored = known.documents.get(file.relative)
+        if (stored and key == stored.doc_id) or (file.relative, key) in known.quarantined:
             skipped += 1
         else:
-            groups[key].append(replace(file, version=version + 1))
+            groups[key].append(replace(file, version=stored.version + 1 if stored else 1))
 
     def reject(relative: str, reason: str, detail: str) -> None:
         nonlocal skipped
@@ -101,12 +111,20 @@ def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
         try:
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 raise ReadProblem("outside_source", "symlink leads outside SOURCE")
+            on_disk = path.stat()
+            if fmt != "jsonl" and _unchanged(known.documents.get(relative), on_disk):
+                skipped += 1
+                continue
             raw = read_input(path, max_bytes)
         except ReadProblem as problem:
             reject(relative, problem.reason, problem.detail)
             continue
+        except OSError as err:
+            reject(relative, "unreadable", err.strerror or str(err))
+            continue
+        file_info = {"file_size": on_disk.st_size, "file_mtime_ns": on_disk.st_mtime_ns}
         if fmt != "jsonl":
-            add(SourceFile(str(path), relative, site, fmt, len(raw)), raw)
+            add(SourceFile(str(path), relative, site, fmt, len(raw), **file_info), raw)
             continue
         for record in parse_jsonl(raw):
             if isinstance(record, BrokenLine):
@@ -122,6 +140,7 @@ def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
                     len(content),
                     record=record.line_no,
                     title=record.title,
+                    **file_info,
                 ),
                 content,
             )

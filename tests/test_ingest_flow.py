@@ -185,3 +185,23 @@ def test_each_run_publishes_a_summary_and_a_table_artifact(seeds, tmp_path):
     assert "## One page before and after cleaning" in markdown
     assert "| publish load |" in markdown
     assert {"label": "sidebar_headline", "lines": 30} in json.loads(by_key["lines-removed"].data)
+
+
+def test_files_with_the_size_and_mtime_of_their_stored_version_are_skipped_unread(tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLES / "harbor-gazette", inbox / "harbor-gazette")
+    warehouse = tmp_path / "wh"
+    ingest(str(inbox), str(warehouse))
+    same_stat, touched, edited = sorted((inbox / "harbor-gazette").iterdir())
+
+    stamp = same_stat.stat()  # other bytes, same size and mtime: taken as unchanged
+    same_stat.write_bytes(same_stat.read_bytes().swapcase())
+    os.utime(same_stat, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    os.utime(touched, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 10**9))  # same bytes
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA late correction.\n")
+
+    summary = ingest(str(inbox), str(warehouse))
+    assert (summary.files_seen, summary.skipped, summary.ingested) == (3, 2, 1)
+    versions = q(warehouse, "SELECT source, max(version) FROM documents GROUP BY 1 ORDER BY 1")
+    assert [v for _, v in versions] == [1, 1, 2]
+    assert versions[2][0].endswith(edited.name)

@@ -21,6 +21,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("site", pa.string()),
             ("format", pa.string()),
             ("bytes", pa.int64()),
+            ("file_size", pa.int64()),
+            ("file_mtime_ns", pa.int64()),
             ("ingested_at", _TS),
             ("load_id", pa.string()),
         ]
