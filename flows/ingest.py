@@ -12,6 +12,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.utilities.annotations import quote
 
 from flows.batch_rows import BatchRows, rows_for_items
 from flows.discover import Discovery, WorkItem, discover
@@ -191,10 +192,11 @@ def ingest(
     with writer_lock(layout):
         known = prepare_warehouse(layout)
         lap("prepare warehouse")
-        found = discover_files(source_path, known, limits.max_bytes)
+        # quote(): large collections that Prefect would otherwise walk item by item (seconds)
+        found = discover_files(source_path, quote(known), limits.max_bytes)
         lap("discover files")
         summary.files_seen, summary.skipped = found.files_seen, found.skipped
-        summary.quarantined = stage_unreadable(layout, summary.load_id, started_at, found)
+        summary.quarantined = stage_unreadable(layout, summary.load_id, started_at, quote(found))
         batches = _batches(found.items, max(1, batch_size))
         removed: Counter[str] = Counter()
         in_flight: deque[PrefectFuture[BatchCounts]] = deque()
@@ -214,7 +216,13 @@ def ingest(
                 collect(in_flight.popleft())
             in_flight.append(
                 clean_batch.submit(
-                    layout, summary.load_id, started_at, limits, batch, batch_no, len(batches)
+                    layout,
+                    summary.load_id,
+                    started_at,
+                    limits,
+                    quote(batch),
+                    batch_no,
+                    len(batches),
                 )
             )
         while in_flight:
