@@ -13,7 +13,7 @@ $(INSTALLED): pyproject.toml
 
 demo: $(INSTALLED)  ## ingest the bundled samples into ./data/warehouse and show the articles
 	$(BIN)/pagewash run samples
-	$(BIN)/pagewash query "SELECT site, title, n_words FROM articles ORDER BY site, source"
+	$(BIN)/pagewash query "SELECT site, title, n_words, n_copies FROM unique_articles ORDER BY site, source"
 
 test: $(INSTALLED) lint  ## lint, type-check and run every test
 	$(BIN)/pytest

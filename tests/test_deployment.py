@@ -70,6 +70,6 @@ def test_deployment_runs_on_a_worker_and_fills_the_warehouse(tmp_path, prefect_s
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
     rows = run_query(Layout.at(warehouse), "SELECT files_seen, ingested FROM loads").rows
-    assert rows == [(13, 13)]
+    assert rows == [(14, 14)]
     artifacts = httpx.post(f"{prefect_server}/artifacts/filter", json={}, timeout=10).json()
     assert {"ingest-summary", "lines-removed"} <= {a["key"] for a in artifacts}

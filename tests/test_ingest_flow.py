@@ -150,17 +150,23 @@ def test_files_over_the_size_limit_are_quarantined_unread(tmp_path):
 
 def test_bundled_samples_ingest_into_one_article_per_page_per_site(tmp_path):
     summary = ingest(str(SAMPLES), str(tmp_path / "wh"))
-    assert (summary.files_seen, summary.ingested, summary.quarantined) == (13, 13, 0)
+    assert (summary.files_seen, summary.ingested, summary.quarantined) == (14, 14, 0)
     assert q(
         tmp_path / "wh", "SELECT site, count(*) FROM articles GROUP BY site ORDER BY site"
     ) == [
         ("diario-del-puerto", 3),
-        ("harbor-gazette", 3),
+        ("harbor-gazette", 4),
         ("orchard-notes", 3),
         ("valley-ledger", 4),
     ]
     # sidebar headlines repeat across a site's pages
     assert q(tmp_path / "wh", "SELECT max(n_docs), max(n_sites) FROM headlines") == [(4, 1)]
+    # one story is on two sites: the longer copy survives
+    assert q(
+        tmp_path / "wh",
+        "SELECT a.source, c.source, d.method FROM duplicates d JOIN articles a USING (doc_id) "
+        "JOIN articles c ON c.doc_id = d.canonical_doc_id",
+    ) == [("valley-ledger/flood-meadows.txt", "harbor-gazette/flood-payments.txt", "near")]
 
 
 def test_each_run_publishes_a_summary_and_a_table_artifact(seeds, tmp_path):
