@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from rensa import RMinHash
 
+from transforms.fingerprint import doc_id
 from transforms.headline_key import fold_text
 
 NUM_PERM = 128
@@ -83,8 +84,7 @@ def fingerprint(body: str) -> BodyFingerprint | None:
     buckets = tuple(
         _bucket(band, signature[band * ROWS : (band + 1) * ROWS]) for band in range(BANDS)
     )
-    key = hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
-    return BodyFingerprint(key, signature, buckets)
+    return BodyFingerprint(doc_id(folded.encode("utf-8")), signature, buckets)
 
 
 def estimated_similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:

@@ -31,8 +31,17 @@ def sql_string(value: str) -> str:
 
 
 TABLE_VIEW = (
-    "CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{files}], union_by_name = true);"
+    "CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({files}, union_by_name = true);"
 )
+
+
+def parquet_list(paths: Sequence[Path]) -> str:
+    """``paths`` as a SQL list of string literals, for ``read_parquet``.
+
+    >>> parquet_list([Path("/w/a.parquet"), Path("/w/b.parquet")])
+    "['/w/a.parquet', '/w/b.parquet']"
+    """
+    return "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
 
 
 # Stored tables whose view of every row has another name (catalog.sql defines the plain name).
@@ -44,7 +53,7 @@ def catalog_sql(files: Mapping[str, Sequence[Path]]) -> str:
     statements = [
         TABLE_VIEW.format(
             name=f'"{STORED_VIEW_NAMES.get(table, table)}"',
-            files=", ".join(sql_string(str(f)) for f in paths),
+            files=parquet_list(paths),
         )
         for table, paths in files.items()
     ]

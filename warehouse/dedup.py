@@ -16,14 +16,13 @@ Rules (the fingerprints are ``transforms.body_fingerprint``'s, the survivor rule
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from transforms.body_fingerprint import NEAR_THRESHOLD, NUM_PERM
 from transforms.clusters import Member, canonical_documents
-from warehouse.catalog import catalog_sql, connect_read_only, sql_string
+from warehouse.catalog import catalog_sql, connect_read_only, parquet_list
 from warehouse.layout import Layout
 from warehouse.loads import stage_arrow, staged_files, visible_files
 from warehouse.schemas import DERIVED_TABLES
@@ -112,10 +111,6 @@ def stored_duplicates(layout: Layout) -> int:
     return int(row[0]) if row else 0
 
 
-def _parquet_list(paths: list[Path]) -> str:
-    return "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
-
-
 def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
     """Stage this load's ``body_pairs`` and the rebuilt ``duplicates`` table."""
     new_bands = staged_files(layout, load_id, "bands")
@@ -123,7 +118,7 @@ def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
         edges = con.execute("SELECT body_key_a, body_key_b FROM body_pairs").fetchall()
         new_pairs = 0
         if new_bands:
-            sql = PAIRS_SQL.format(new_bands=_parquet_list(new_bands))
+            sql = PAIRS_SQL.format(new_bands=parquet_list(new_bands))
             pairs = _arrow(con, sql, load_id)
             new_pairs = stage_arrow(layout, load_id, "body_pairs", "dedup", pairs)
             edges += zip(
