@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -19,15 +22,34 @@ from flows.settings import worker_count
 T = TypeVar("T")
 R = TypeVar("R")
 _pool: ProcessPoolExecutor | None = None
+PARENT_CHECK_SECONDS = 0.5
 
 
 def _shared_pool() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         # spawn, not fork: the parent runs Prefect's threads, and forking threads can deadlock.
-        _pool = ProcessPoolExecutor(worker_count(), mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            worker_count(),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
         atexit.register(_pool.shutdown, cancel_futures=True)
     return _pool
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: a worker whose run was killed exits within a second instead of
+    lingering (an idle worker blocked on its task queue would otherwise live on, holding
+    its memory)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def chunks(items: Sequence[T], n: int) -> Iterator[list[T]]:

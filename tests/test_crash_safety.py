@@ -33,6 +33,23 @@ def _contents(warehouse: Path) -> dict[str, list[tuple]]:
     return {name: sorted(run_query(layout, sql).rows) for name, sql in CONTENT_QUERIES.items()}
 
 
+def _children(pid: int) -> set[int]:
+    """The processes ``pid`` has started (Linux /proc)."""
+    found: set[int] = set()
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        found.update(int(c) for c in children.read_text().split())
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not gone, not a zombie awaiting its reaper)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
 def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_env):
     source = tmp_path / "inbox"
     write_corpus(source)
@@ -48,15 +65,22 @@ def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_en
 
     rng = random.Random(20261124)
     outcomes = []
+    orphans: set[int] = set()
     for i in range(KILLS):
         child = start_run(source, killed, server_env)
         assert child.stderr is not None
         for _ in range(i * before_commit // KILLS):
             child.stderr.readline()
         time.sleep(rng.uniform(0, 0.05))
+        orphans.update(_children(child.pid))
         child.send_signal(signal.SIGKILL)
         outcomes.append(child.wait(timeout=60))
     assert outcomes.count(-signal.SIGKILL) >= KILLS - 2, outcomes  # killed before committing
+    assert orphans, "no run got as far as starting its worker processes"
+    deadline = time.monotonic() + 15  # the killed runs' worker processes exit too
+    while (alive := {pid for pid in orphans if _running(pid)}) and (time.monotonic() < deadline):
+        time.sleep(0.2)
+    assert not alive, f"worker processes outlived their killed run: {sorted(alive)}"
 
     final = start_run(source, killed, server_env)
     _, log = final.communicate(timeout=600)
