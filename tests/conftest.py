@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -108,3 +109,60 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not beside this checkout")
     return SEEDS
+
+
+S3_BUCKET = "pagewash-test"
+S3_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "pagewash-test",
+    "AWS_SECRET_ACCESS_KEY": "pagewash-test",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A local S3-compatible server (moto's standalone server) on a free loopback port, with
+    the AWS variables that point boto/s3fs at it set for this process and its children."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    moto = str(Path(sys.executable).with_name("moto_server"))
+    server = subprocess.Popen(
+        [moto, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    env = {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": url}
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "moto_server did not start within 60 s"
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture
+def s3_url(s3_endpoint, request) -> str:
+    """A fresh ``s3://`` prefix in a bucket of the local S3 server."""
+    import fsspec
+
+    fs = fsspec.filesystem("s3")
+    if not fs.exists(S3_BUCKET):
+        fs.mkdir(S3_BUCKET)
+    name = re.sub(r"[^A-Za-z0-9]+", "-", request.node.name)[:60]
+    return f"s3://{S3_BUCKET}/{name}-{time.time_ns()}"

@@ -96,5 +96,5 @@ def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_en
     done = completed_loads(layout)
     for path in killed.rglob("*.parquet"):
         assert path.name == EMPTY_FILE or load_id_of(path.name) in done, path
-    assert not layout.staging_root.exists()
+    assert not layout.exists(layout.staging_root)
     assert not list(killed.rglob(".*.tmp"))

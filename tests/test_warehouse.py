@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import posixpath
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import duckdb
 import pytest
 
 from warehouse import loads
-from warehouse.layout import Layout, new_load_id
+from warehouse.layout import Layout, file_name, new_load_id
 from warehouse.lock import WarehouseBusy, writer_lock
 from warehouse.query import QueryError, run_query
 
@@ -44,11 +49,24 @@ def _load_row(load_id: str) -> dict:
     }
 
 
+@pytest.fixture(params=["local", "s3"])
+def layout(request, tmp_path) -> Layout:
+    """A new warehouse in a local folder, or under an s3:// prefix of a local S3 server."""
+    where = tmp_path / "wh" if request.param == "local" else request.getfixturevalue("s3_url")
+    layout = Layout.at(where)
+    loads.initialize(layout)
+    return layout
+
+
 @pytest.fixture
-def layout(tmp_path) -> Layout:
+def local_layout(tmp_path) -> Layout:
     layout = Layout.at(tmp_path / "wh")
     loads.initialize(layout)
     return layout
+
+
+def _all_files(layout: Layout) -> list[str]:
+    return [p.removeprefix(layout.root) for p in layout.files(layout.root, "**")]
 
 
 def _count(layout: Layout, table: str) -> int:
@@ -80,13 +98,15 @@ def test_staged_rows_are_invisible_until_the_load_is_published(layout):
 def test_files_of_a_load_killed_before_its_commit_stay_invisible_and_are_recovered(layout):
     load_id = new_load_id()
     loads.stage(layout, load_id, "documents", "000001", [_document(load_id)])
-    staged = next(layout.staging_dir(load_id).rglob("*.parquet"))
-    staged.replace(layout.table_dir("documents") / staged.name)  # published, not recorded
+    (staged,) = loads.staged_files(layout, load_id, "documents")
+    published = layout.path("documents", file_name(staged))
+    layout.move(staged, published)  # published, not recorded
     assert _count(layout, "documents") == 0
-    removed = loads.recover(layout)
-    assert [p.name for p in removed] == [staged.name]
-    assert not layout.staging_root.exists()
-    assert sorted(p.name for p in layout.table_dir("documents").iterdir()) == ["_empty.parquet"]
+    assert loads.recover(layout) == [published]
+    assert not layout.exists(layout.staging_root)
+    assert layout.files(layout.table_dir("documents"), "*") == [
+        layout.path("documents", "_empty.parquet")
+    ]
 
 
 def test_recover_keeps_completed_loads(layout):
@@ -97,7 +117,8 @@ def test_recover_keeps_completed_loads(layout):
     assert _count(layout, "documents") == 1
 
 
-def test_an_open_catalog_keeps_showing_every_table_at_the_same_load(layout):
+def test_an_open_catalog_keeps_showing_every_table_at_the_same_load(local_layout):
+    layout = local_layout
     first = new_load_id()
     loads.stage(layout, first, "documents", "1", [_document(first, "a")])
     loads.publish(layout, first, _load_row(first))
@@ -111,7 +132,8 @@ def test_an_open_catalog_keeps_showing_every_table_at_the_same_load(layout):
     assert run_query(layout, snapshot).rows == [(2, 2)]
 
 
-def test_catalog_opens_from_plain_duckdb_in_any_working_directory(layout, tmp_path):
+def test_catalog_opens_from_plain_duckdb_in_any_working_directory(local_layout, tmp_path):
+    layout = local_layout
     load_id = new_load_id()
     loads.stage(layout, load_id, "documents", "000001", [_document(load_id)])
     loads.publish(layout, load_id, _load_row(load_id))
@@ -223,11 +245,11 @@ def test_a_truncated_headline_counts_under_the_one_title_it_begins_and_links_its
     ],
 )
 def test_query_cannot_modify_the_warehouse_or_reach_other_files(layout, sql, message):
-    before = sorted(p.relative_to(layout.root) for p in layout.root.rglob("*"))
+    before = _all_files(layout)
     with pytest.raises(QueryError, match=message):
-        run_query(layout, sql.format(root=layout.root))
-    assert sorted(p.relative_to(layout.root) for p in layout.root.rglob("*")) == before
-    assert not (layout.root.parent / "other.duckdb").exists()
+        run_query(layout, sql.format(root=layout.sql_path(layout.root)))
+    assert _all_files(layout) == before
+    assert not layout.exists(posixpath.join(posixpath.dirname(layout.root), "other.duckdb"))
 
 
 def test_query_on_a_missing_warehouse_says_so(tmp_path):
@@ -239,3 +261,18 @@ def test_second_writer_is_refused_with_a_clear_message(layout):
     busy = pytest.raises(WarehouseBusy, match=f"pid {os.getpid()}")
     with writer_lock(layout), busy, writer_lock(layout):
         pass
+
+
+def test_a_lock_left_on_an_object_store_by_a_killed_writer_is_taken_over(s3_url):
+    layout = Layout.at(s3_url)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    stale = {"host": socket.gethostname(), "pid": int(dead.stdout)}
+    layout.fs.pipe_file(layout.lock, json.dumps(stale).encode())
+    with writer_lock(layout):
+        assert json.loads(layout.fs.cat_file(layout.lock))["pid"] == os.getpid()
+    assert not layout.exists(layout.lock)

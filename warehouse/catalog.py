@@ -10,9 +10,10 @@ and never sees a half-built one.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from importlib import resources
-from pathlib import Path
 
 import duckdb
 
@@ -35,51 +36,68 @@ TABLE_VIEW = (
 )
 
 
-def parquet_list(paths: Sequence[Path]) -> str:
-    """``paths`` as a SQL list of string literals, for ``read_parquet``.
+def parquet_list(paths: Sequence[str]) -> str:
+    """``paths`` (as DuckDB names them: ``Layout.sql_path``) as a SQL list of string
+    literals, for ``read_parquet``.
 
-    >>> parquet_list([Path("/w/a.parquet"), Path("/w/b.parquet")])
-    "['/w/a.parquet', '/w/b.parquet']"
+    >>> parquet_list(["/w/a.parquet", "s3://b/w/b.parquet"])
+    "['/w/a.parquet', 's3://b/w/b.parquet']"
     """
-    return "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
+    return "[" + ", ".join(sql_string(p) for p in paths) + "]"
 
 
 # Stored tables whose view of every row has another name (catalog.sql defines the plain name).
 STORED_VIEW_NAMES = {"articles": "article_versions"}
 
 
-def catalog_sql(files: Mapping[str, Sequence[Path]]) -> str:
-    """The catalog's DDL: a view per table over exactly ``files[table]``, then derived views."""
+def catalog_sql(layout: Layout, files: Mapping[str, Sequence[str]]) -> str:
+    """The catalog's DDL: a view per table over exactly ``files[table]`` (paths of the
+    warehouse's file system), then derived views."""
     statements = [
         TABLE_VIEW.format(
             name=f'"{STORED_VIEW_NAMES.get(table, table)}"',
-            files=parquet_list(paths),
+            files=parquet_list([layout.sql_path(p) for p in paths]),
         )
         for table, paths in files.items()
     ]
     return "\n".join(statements) + "\n" + CATALOG_SQL
 
 
-def build_catalog(layout: Layout, files: Mapping[str, Sequence[Path]]) -> None:
-    """(Re)create the catalog file atomically with views over ``files`` (one list per table)."""
-    tmp = layout.root / f".{layout.catalog.name}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    try:
-        with duckdb.connect(str(tmp)) as con:
-            con.execute(catalog_sql(files))
-        os.replace(tmp, layout.catalog)
-    finally:
-        tmp.unlink(missing_ok=True)
+def build_catalog(layout: Layout, files: Mapping[str, Sequence[str]]) -> None:
+    """(Re)create the catalog atomically with views over ``files`` (one list per table, in
+    the warehouse file system's form): built in a local temporary file, then renamed into
+    place (or uploaded as one object)."""
+    sql = catalog_sql(layout, files)
+    folder = layout.root if layout.is_local else None
+    with tempfile.TemporaryDirectory(prefix=".pagewash.duckdb.", dir=folder) as scratch:
+        tmp = os.path.join(scratch, layout.catalog.rsplit("/", 1)[-1])
+        with layout.attach(duckdb.connect(tmp)) as con:
+            con.execute(sql)
+        if layout.is_local:
+            os.replace(tmp, layout.catalog)
+        else:
+            layout.fs.put_file(tmp, layout.catalog)
 
 
-def connect_read_only(layout: Layout) -> duckdb.DuckDBPyConnection:
+@contextmanager
+def connect_read_only(layout: Layout) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the catalog that can reach no file outside the warehouse.
 
     External access is off except for the warehouse folder, and the configuration is locked,
-    so SQL cannot read other files, attach databases or install extensions.
+    so SQL cannot read other files, attach databases or install extensions. An object
+    store's catalog is read from a local copy (a snapshot, like the local file).
     """
-    con = duckdb.connect(str(layout.catalog), read_only=True)
-    con.execute("SET allowed_directories = $dirs", {"dirs": [f"{layout.root}/"]})
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
+    with tempfile.TemporaryDirectory(prefix="pagewash-catalog-") as scratch:
+        catalog = layout.catalog
+        if not layout.is_local:
+            catalog = os.path.join(scratch, "pagewash.duckdb")
+            layout.fs.get_file(layout.catalog, catalog)
+        con = layout.attach(duckdb.connect(catalog, read_only=True))
+        try:
+            folder = f"{layout.sql_path(layout.root)}/"
+            con.execute("SET allowed_directories = $dirs", {"dirs": [folder]})
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+            yield con
+        finally:
+            con.close()

@@ -15,6 +15,7 @@ Rules (the fingerprints are ``transforms.body_fingerprint``'s, the survivor rule
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 
 import duckdb
@@ -27,7 +28,8 @@ from warehouse.layout import Layout
 from warehouse.loads import stage_arrow, staged_files, visible_files
 from warehouse.schemas import DERIVED_TABLES
 
-# DuckDB's share of memory; joins larger than this spill to the load's staging folder.
+# DuckDB's share of memory; joins larger than this spill to disk (the staging folder of a local
+# warehouse, else a local temporary folder).
 MEMORY_LIMIT = "1GB"
 
 
@@ -88,15 +90,15 @@ class DedupCounts:
     duplicates: int  # current articles that are copies of another, after this load
 
 
-def _connect(layout: Layout, load_id: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the catalog's views over history plus this load's staged rows."""
+def _connect(layout: Layout, load_id: str, spill: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the catalog's views over history plus this load's staged rows,
+    spilling to the local folder ``spill``."""
     files = visible_files(layout)
     for table, paths in files.items():
         if table not in DERIVED_TABLES:
             paths.extend(staged_files(layout, load_id, table))
-    spill = layout.staging_dir(load_id) / "duckdb_tmp"
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
-    con.execute(catalog_sql(files))
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+    layout.attach(con).execute(catalog_sql(layout, files))
     return con
 
 
@@ -114,11 +116,17 @@ def stored_duplicates(layout: Layout) -> int:
 def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
     """Stage this load's ``body_pairs`` and the rebuilt ``duplicates`` table."""
     new_bands = staged_files(layout, load_id, "bands")
-    with _connect(layout, load_id) as con:
+    spill_root = layout.staging_dir(load_id) if layout.is_local else None
+    if spill_root:
+        layout.makedirs(spill_root)
+    with (
+        tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill,
+        _connect(layout, load_id, spill) as con,
+    ):
         edges = con.execute("SELECT body_key_a, body_key_b FROM body_pairs").fetchall()
         new_pairs = 0
         if new_bands:
-            sql = PAIRS_SQL.format(new_bands=parquet_list(new_bands))
+            sql = PAIRS_SQL.format(new_bands=parquet_list([layout.sql_path(p) for p in new_bands]))
             pairs = _arrow(con, sql, load_id)
             new_pairs = stage_arrow(layout, load_id, "body_pairs", "dedup", pairs)
             edges += zip(

@@ -4,58 +4,77 @@ Rule (as dlt's ``_dlt_loads``): every row carries its ``load_id``; a load's file
 to ``_staging/<load_id>/`` and renamed into the table folders, and only then is its row
 written to ``loads``; then the catalog is rebuilt over the files of recorded loads only. A load
 killed at any moment is therefore invisible, and ``recover`` deletes what it left behind.
+A maintenance run commits the same way with its rows of ``maintenance``, which also name the
+files it replaced: hidden from then on, deleted by the next ``recover``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+import posixpath
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from warehouse.catalog import build_catalog
-from warehouse.layout import CATALOG_FILE, EMPTY_FILE, Layout, load_id_of, part_file
-from warehouse.parquet_files import to_table, write_atomically
+from warehouse.layout import (
+    CATALOG_FILE,
+    EMPTY_FILE,
+    Layout,
+    file_name,
+    load_id_of,
+    part_file,
+)
+from warehouse.parquet_files import read_columns, to_table, write_atomically
 from warehouse.schemas import DERIVED_TABLES, LOAD_TABLES, SCHEMAS
 
 
 def initialize(layout: Layout) -> None:
     """Create the folders, the zero-row file of each table and the catalog if missing."""
-    layout.root.mkdir(parents=True, exist_ok=True)
+    layout.makedirs(layout.root)
     for table in SCHEMAS:
-        empty = layout.table_dir(table) / EMPTY_FILE
-        if not empty.exists():
-            write_atomically(to_table(table, []), empty)
-    if not layout.catalog.exists():
+        empty = layout.path(table, EMPTY_FILE)
+        if not layout.exists(empty):
+            write_atomically(layout, to_table(table, []), empty)
+    if not layout.exists(layout.catalog):
         refresh_catalog(layout)
 
 
 def completed_loads(layout: Layout) -> set[str]:
     """The ids of the loads recorded in ``loads``."""
     ids: set[str] = set()
-    for path in layout.table_dir("loads").glob("*.parquet"):
-        ids.update(pq.read_table(path, columns=["load_id"]).column("load_id").to_pylist())
+    for path in layout.files(layout.table_dir("loads")):
+        ids.update(read_columns(layout, path, ["load_id"]).column("load_id").to_pylist())
     return ids
 
 
-def visible_files(layout: Layout) -> dict[str, list[Path]]:
-    """Per table, its zero-row file and the files of completed loads, in load order (for a
-    derived table, only the newest completed load's files)."""
-    done = completed_loads(layout)
-    files: dict[str, list[Path]] = {}
+def _committed(layout: Layout) -> tuple[set[str], set[tuple[str, str]]]:
+    """The ids whose files are visible (recorded loads and maintenance runs), and the
+    ``(table, file name)`` of each file a recorded maintenance run replaced."""
+    ids = completed_loads(layout)
+    replaced: set[tuple[str, str]] = set()
+    for path in layout.files(layout.table_dir("maintenance")):
+        runs = read_columns(layout, path, ["load_id", "table_name", "replaced"]).to_pylist()
+        ids.update(run["load_id"] for run in runs)
+        replaced.update((run["table_name"], name) for run in runs for name in run["replaced"])
+    return ids, replaced
+
+
+def visible_files(layout: Layout) -> dict[str, list[str]]:
+    """Per table, its zero-row file and the files of committed ids (loads and maintenance
+    runs) that no maintenance run replaced, in id order (for a derived table, only the newest
+    id's files)."""
+    done, replaced = _committed(layout)
+    files: dict[str, list[str]] = {}
     for table in SCHEMAS:
         owned = sorted(
-            (load_id_of(path.name), path)
-            for path in layout.table_dir(table).glob("*.parquet")
-            if load_id_of(path.name) in done
+            (load_id_of(path), path)
+            for path in layout.files(layout.table_dir(table))
+            if load_id_of(path) in done and (table, file_name(path)) not in replaced
         )
         if table in DERIVED_TABLES and owned:
             owned = [(load, path) for load, path in owned if load == owned[-1][0]]
-        files[table] = [layout.table_dir(table) / EMPTY_FILE] + [path for _, path in owned]
+        files[table] = [layout.path(table, EMPTY_FILE)] + [path for _, path in owned]
     return files
 
 
@@ -64,24 +83,30 @@ def refresh_catalog(layout: Layout) -> None:
     build_catalog(layout, visible_files(layout))
 
 
-def recover(layout: Layout) -> list[Path]:
-    """Delete staged files and table files of loads that never completed; return them."""
-    done = completed_loads(layout)
-    removed: list[Path] = []
-    if layout.staging_root.exists():
-        removed.extend(sorted(layout.staging_root.rglob("*.parquet*")))
-        shutil.rmtree(layout.staging_root)
-    for path in sorted(layout.root.glob(f".{CATALOG_FILE}.*")):  # a catalog being rebuilt
-        path.unlink()
+def recover(layout: Layout) -> list[str]:
+    """Delete staged files and table files of loads (and maintenance runs) that never
+    completed; return them. Then delete the files recorded maintenance runs replaced: only
+    now, once the rebuilt catalog no longer names them, so readers holding the catalog from
+    before a maintenance run keep working until the next run starts."""
+    done, replaced = _committed(layout)
+    superseded: list[str] = []
+    removed = layout.files(layout.staging_root, "**/*.parquet*")
+    layout.remove_tree(layout.staging_root)
+    for path in layout.files(layout.root, f".{CATALOG_FILE}.*"):  # a catalog being rebuilt
+        layout.remove_tree(path)
         removed.append(path)
     for table in SCHEMAS:
-        for path in layout.table_dir(table).iterdir():
-            owner = load_id_of(path.name)
-            half_written = path.name.startswith(".") and path.name.endswith(".tmp")
+        for path in layout.files(layout.table_dir(table), "*"):
+            owner, name = load_id_of(path), file_name(path)
+            half_written = name.startswith(".") and name.endswith(".tmp")
             if half_written or (owner is not None and owner not in done):
-                path.unlink()
+                layout.remove(path)
                 removed.append(path)
+            elif (table, name) in replaced:
+                superseded.append(path)
     refresh_catalog(layout)  # a load killed after its commit but before its catalog
+    for path in superseded:
+        layout.remove(path)
     return removed
 
 
@@ -96,42 +121,56 @@ def stage_arrow(layout: Layout, load_id: str, table: str, part: str, arrow: pa.T
     """``stage`` for rows already in Arrow form (cast to the table's declared schema). A derived
     table is written even when empty: it replaces the previous load's."""
     if arrow.num_rows or table in DERIVED_TABLES:
-        path = layout.staging_dir(load_id) / table / part_file(load_id, part)
-        write_atomically(arrow.select(SCHEMAS[table].names).cast(SCHEMAS[table]), path)
+        path = posixpath.join(layout.staging_dir(load_id), table, part_file(load_id, part))
+        write_atomically(layout, arrow.select(SCHEMAS[table].names).cast(SCHEMAS[table]), path)
     return int(arrow.num_rows)
 
 
-def staged_files(layout: Layout, load_id: str, table: str) -> list[Path]:
+def staged_files(layout: Layout, load_id: str, table: str) -> list[str]:
     """The files a load has staged so far for ``table``."""
-    return sorted((layout.staging_dir(load_id) / table).glob("*.parquet"))
+    return layout.files(posixpath.join(layout.staging_dir(load_id), table))
 
 
 def publish(layout: Layout, load_id: str, load_row: Mapping[str, Any]) -> None:
     """Move a load's staged files into place, then record the load (the commit point)."""
-    staged = layout.staging_dir(load_id)
+    commit(layout, load_id, "loads", [load_row], part="load")
+
+
+def commit(
+    layout: Layout,
+    load_id: str,
+    record_table: str,
+    records: Sequence[Mapping[str, Any]],
+    part: str = "record",
+) -> None:
+    """Move the staged files of ``load_id`` (a load or maintenance run) into place, then write
+    its ``records`` to ``record_table`` (the commit point) and rebuild the catalog."""
     for table in LOAD_TABLES:
-        folder = staged / table
-        if folder.exists():
-            for path in sorted(folder.glob("*.parquet")):
-                path.replace(layout.table_dir(table) / path.name)
-    loads_file = layout.table_dir("loads") / part_file(load_id, "load")
-    write_atomically(to_table("loads", [load_row]), loads_file)
-    shutil.rmtree(staged, ignore_errors=True)
-    with contextlib.suppress(OSError):  # left in place while another load is staging
-        layout.staging_root.rmdir()
+        for path in staged_files(layout, load_id, table):
+            layout.move(path, layout.path(table, file_name(path)))
+    record_file = layout.path(record_table, part_file(load_id, part))
+    write_atomically(layout, to_table(record_table, records), record_file)
+    discard_staged(layout, load_id)
     refresh_catalog(layout)
     _drop_superseded(layout)
+
+
+def discard_staged(layout: Layout, load_id: str) -> None:
+    """Delete what ``load_id`` staged, and the staging folder once no other load stages."""
+    layout.remove_tree(layout.staging_dir(load_id))
+    if not layout.files(layout.staging_root, "*"):
+        layout.remove_tree(layout.staging_root)
 
 
 def _drop_superseded(layout: Layout, keep: int = 2) -> None:
     """Delete derived-table files older than the ``keep`` newest loads that wrote one (the one
     before the newest stays for readers still holding the previous catalog)."""
     for table in DERIVED_TABLES:
-        by_load: dict[str, list[Path]] = {}
-        for path in layout.table_dir(table).glob("*.parquet"):
-            owner = load_id_of(path.name)
+        by_load: dict[str, list[str]] = {}
+        for path in layout.files(layout.table_dir(table)):
+            owner = load_id_of(path)
             if owner is not None:
                 by_load.setdefault(owner, []).append(path)
         for owner in sorted(by_load)[:-keep]:
             for path in by_load[owner]:
-                path.unlink(missing_ok=True)
+                layout.remove(path)

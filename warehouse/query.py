@@ -27,8 +27,8 @@ class QueryResult:
 
 def run_query(layout: Layout, sql: str) -> QueryResult:
     """Execute ``sql`` on a read-only connection to the warehouse catalog."""
-    if not layout.catalog.exists():
-        raise QueryError(f"no warehouse at {layout.root}: run `pagewash run SOURCE` first")
+    if not layout.exists(layout.catalog):
+        raise QueryError(f"no warehouse at {layout.url}: run `pagewash run SOURCE` first")
     try:
         with connect_read_only(layout) as con:
             for statement in con.extract_statements(sql):
