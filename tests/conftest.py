@@ -43,7 +43,8 @@ def prefect_harness() -> Iterator[None]:
 def prefect_server(tmp_path_factory) -> Iterator[str]:
     """A real `prefect server start` on a free loopback port (about 10 s to start).
 
-    Its scheduler loops every 2 s instead of 60, so scheduled runs start within the test.
+    Its scheduler loops every 2 s instead of 60, so scheduled runs start within the test. Its
+    UI is told this port: it would otherwise call the API on the default port 4200.
     """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -54,6 +55,7 @@ def prefect_server(tmp_path_factory) -> Iterator[str]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+        "PREFECT_UI_API_URL": f"http://127.0.0.1:{port}/api",
     }
     env.pop("PREFECT_API_URL", None)
     prefect = str(Path(sys.executable).with_name("prefect"))
