@@ -1,11 +1,16 @@
-"""Read an input file's bytes safely: regular files only, size-capped, gzip unpacked."""
+"""Read an input file's bytes safely: regular files only, size-capped, gzip unpacked; a local
+path or any fsspec URL (``s3://bucket/page.html``)."""
 
 from __future__ import annotations
 
 import gzip
+import os
 import stat
 import zlib
 from pathlib import Path
+from typing import BinaryIO
+
+import fsspec
 
 from transforms.document import format_for
 
@@ -32,19 +37,33 @@ def input_format(name: str) -> str | None:
     return format_for(path.suffix) if path.suffix else None
 
 
-def read_input(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes (unpacked when it ends in ``.gz``), at most ``max_bytes`` of them."""
-    try:
-        status = path.stat()
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise ReadProblem("too_large", f"{size:,} bytes, over the {max_bytes:,}-byte limit")
+
+
+def _open(path: str, max_bytes: int) -> BinaryIO:
+    """The file opened for reading, once it is known to be a regular file within the limit."""
+    if "://" not in path:
+        status = Path(path).stat()
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             raise ReadProblem("not_a_file", "not a regular file")
-        if status.st_size > max_bytes:
-            limit = f"{status.st_size:,} bytes, over the {max_bytes:,}-byte limit"
-            raise ReadProblem("too_large", limit)
-        if path.suffix.lower() != GZIP_SUFFIX:
-            return path.read_bytes()
-        with gzip.open(path, "rb") as stream:
-            data = stream.read(max_bytes + 1)  # stops a decompression bomb at the limit
+        _check_size(status.st_size, max_bytes)
+        return open(path, "rb")
+    fs, key = fsspec.core.url_to_fs(path)
+    _check_size(int(fs.size(key)), max_bytes)
+    return fs.open(key, "rb")  # type: ignore[no-any-return]
+
+
+def read_input(location: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The file's bytes (unpacked when it ends in ``.gz``), at most ``max_bytes`` of them."""
+    path = os.fspath(location)
+    try:
+        with _open(path, max_bytes) as handle:
+            if not path.lower().endswith(GZIP_SUFFIX):
+                return handle.read()
+            with gzip.open(handle, "rb") as stream:
+                data = stream.read(max_bytes + 1)  # stops a decompression bomb at the limit
     except OSError as err:
         if isinstance(err, gzip.BadGzipFile):
             raise ReadProblem("bad_gzip", str(err)) from None

@@ -47,7 +47,7 @@ def parquet_list(paths: Sequence[str]) -> str:
 
 
 # Stored tables whose view of every row has another name (catalog.sql defines the plain name).
-STORED_VIEW_NAMES = {"articles": "article_versions"}
+STORED_VIEW_NAMES = {"articles": "article_versions", "lines": "labeled_lines"}
 
 
 def catalog_sql(layout: Layout, files: Mapping[str, Sequence[str]]) -> str:

@@ -6,10 +6,35 @@ CREATE OR REPLACE VIEW current_documents AS
 SELECT * FROM documents
 QUALIFY version = max(version) OVER (PARTITION BY source);
 
--- One row per article that is the current version of at least one source path.
-CREATE OR REPLACE VIEW articles AS
+-- One row per article that is the current version of at least one source path, as the
+-- structural labeler cleaned it (one page at a time).
+CREATE OR REPLACE VIEW labeled_articles AS
 SELECT * FROM article_versions
 WHERE doc_id IN (SELECT doc_id FROM current_documents);
+
+-- The same articles with the site-level boilerplate of their site removed
+-- (warehouse/site_evidence.py): a body the evidence changed comes from refined_bodies.
+CREATE OR REPLACE VIEW articles AS
+SELECT a.* REPLACE (coalesce(r.body, a.body) AS body, coalesce(r.n_words, a.n_words) AS n_words)
+FROM labeled_articles AS a LEFT JOIN refined_bodies AS r USING (doc_id);
+
+-- Every line with the label the labeler gave it, or the site-level rule that removed it
+-- afterwards (site_boilerplate for a repeated paragraph, sidebar_headline for a headline).
+CREATE OR REPLACE VIEW lines AS
+WITH removed AS (SELECT doc_id, unnest(removed, recursive := true) FROM refined_bodies)
+SELECT l.* REPLACE (
+    CASE
+        WHEN r.rule IS NULL THEN l.label
+        WHEN r.rule = 'site_headline' THEN 'sidebar_headline'
+        ELSE 'site_boilerplate'
+    END AS label,
+    coalesce(r.rule, l.rule) AS rule
+)
+FROM labeled_lines AS l
+LEFT JOIN removed AS r
+    ON r.doc_id = l.doc_id
+    AND l.label = 'content'
+    AND r.paragraph_key = lower(trim(regexp_replace(l.text, '\s+', ' ', 'g')));
 
 -- One row per cluster of duplicate articles: its survivor, with the cluster's size.
 CREATE OR REPLACE VIEW unique_articles AS

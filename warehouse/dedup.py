@@ -15,7 +15,6 @@ Rules (the fingerprints are ``transforms.body_fingerprint``'s, the survivor rule
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 
 import duckdb
@@ -23,14 +22,12 @@ import pyarrow as pa
 
 from transforms.body_fingerprint import NEAR_THRESHOLD, NUM_PERM
 from transforms.clusters import Member, canonical_documents
-from warehouse.catalog import catalog_sql, connect_read_only, parquet_list
+from warehouse.catalog import connect_read_only, parquet_list
 from warehouse.layout import Layout
-from warehouse.loads import stage_arrow, staged_files, visible_files
-from warehouse.schemas import DERIVED_TABLES
+from warehouse.load_view import MEMORY_LIMIT, load_connection
+from warehouse.loads import stage_arrow, staged_files
 
-# DuckDB's share of memory; joins larger than this spill to disk (the staging folder of a local
-# warehouse, else a local temporary folder).
-MEMORY_LIMIT = "1GB"
+__all__ = ["MEMORY_LIMIT", "DedupCounts", "find_duplicates", "stored_duplicates"]
 
 
 def _similarity(a: str, b: str) -> str:
@@ -63,9 +60,12 @@ FROM scored WHERE similarity >= {NEAR_THRESHOLD}
 ORDER BY body_key_a, body_key_b
 """
 
+# The labeler's word counts, not the site-refined ones: site evidence counts clusters, so
+# clusters must not depend on it.
 MEMBERS_SQL = """
 SELECT s.doc_id, s.body_key, a.n_words
-FROM (SELECT DISTINCT doc_id, body_key FROM signatures) AS s JOIN articles AS a USING (doc_id)
+FROM (SELECT DISTINCT doc_id, body_key FROM signatures) AS s
+JOIN labeled_articles AS a USING (doc_id)
 """
 
 DUPLICATES_SQL = f"""
@@ -90,18 +90,6 @@ class DedupCounts:
     duplicates: int  # current articles that are copies of another, after this load
 
 
-def _connect(layout: Layout, load_id: str, spill: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the catalog's views over history plus this load's staged rows,
-    spilling to the local folder ``spill``."""
-    files = visible_files(layout)
-    for table, paths in files.items():
-        if table not in DERIVED_TABLES:
-            paths.extend(staged_files(layout, load_id, table))
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
-    layout.attach(con).execute(catalog_sql(layout, files))
-    return con
-
-
 def _arrow(con: duckdb.DuckDBPyConnection, sql: str, load_id: str) -> pa.Table:
     return con.sql(sql, params={"load_id": load_id}).to_arrow_table()
 
@@ -116,13 +104,7 @@ def stored_duplicates(layout: Layout) -> int:
 def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
     """Stage this load's ``body_pairs`` and the rebuilt ``duplicates`` table."""
     new_bands = staged_files(layout, load_id, "bands")
-    spill_root = layout.staging_dir(load_id) if layout.is_local else None
-    if spill_root:
-        layout.makedirs(spill_root)
-    with (
-        tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill,
-        _connect(layout, load_id, spill) as con,
-    ):
+    with load_connection(layout, load_id) as con:
         edges = con.execute("SELECT body_key_a, body_key_b FROM body_pairs").fetchall()
         new_pairs = 0
         if new_bands:

@@ -94,6 +94,29 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("load_id", pa.string()),
         ]
     ),
+    "site_boilerplate": pa.schema(
+        [
+            ("site", pa.string()),
+            ("paragraph_key", pa.string()),  # lower-cased paragraph text
+            ("paragraph", pa.string()),  # its first form (by doc_id)
+            ("n_stories", pa.int64()),  # distinct stories (duplicate clusters) that carry it
+            ("site_stories", pa.int64()),  # distinct stories on the site
+            ("load_id", pa.string()),
+        ]
+    ),
+    "refined_bodies": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("site", pa.string()),
+            ("body", pa.string()),  # the labeler's body less its site-level boilerplate
+            ("n_words", pa.int32()),
+            (
+                "removed",
+                pa.list_(pa.struct([("paragraph_key", pa.string()), ("rule", pa.string())])),
+            ),
+            ("load_id", pa.string()),
+        ]
+    ),
     "quarantine": pa.schema(
         [
             ("source", pa.string()),
@@ -120,9 +143,26 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("lines_removed", pa.map_(pa.string(), pa.int64())),
         ]
     ),
+    "maintenance": pa.schema(
+        [
+            ("load_id", pa.string()),  # the maintenance run's own id (as a load's)
+            ("table_name", pa.string()),
+            ("action", pa.string()),  # "compact" (small files merged) or "refresh" (rebuilt)
+            ("replaced", pa.list_(pa.string())),  # names of the table files it hid
+            ("files_before", pa.int64()),
+            ("files_after", pa.int64()),
+            ("rows", pa.int64()),
+            ("bytes_before", pa.int64()),
+            ("bytes_after", pa.int64()),
+            ("finished_at", _TS),
+        ]
+    ),
 }
 
+# Tables of commit records: a load (or maintenance run) is committed once its row is written
+# here, and from then on the files named after its id are visible.
+RECORD_TABLES = ("loads", "maintenance")
 # Tables whose rows belong to a load and become visible once that load is in ``loads``.
-LOAD_TABLES = tuple(name for name in SCHEMAS if name != "loads")
-# Tables each load rewrites whole from all history: only the newest completed load's file counts.
-DERIVED_TABLES = frozenset({"duplicates"})
+LOAD_TABLES = tuple(name for name in SCHEMAS if name not in RECORD_TABLES)
+# Tables each load rewrites whole from all history: only the newest committed id's file counts.
+DERIVED_TABLES = frozenset({"duplicates", "site_boilerplate", "refined_bodies"})

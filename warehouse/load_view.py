@@ -1,0 +1,52 @@
+"""DuckDB over the warehouse as it will be once a load in progress is published.
+
+Rule: every view of the catalog shows the completed loads plus the load's staged rows; a
+derived table the load has already staged replaces the stored one, which stays readable as
+``stored_<table>``. Corpus-level work (duplicate matching, site evidence) runs here, in
+DuckDB, capped in memory and spilling to disk, so it never holds the corpus in Python.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+
+from warehouse.catalog import TABLE_VIEW, catalog_sql, parquet_list
+from warehouse.layout import Layout
+from warehouse.loads import staged_files, visible_files
+from warehouse.schemas import DERIVED_TABLES
+
+# DuckDB's share of memory; joins larger than this spill to disk (the staging folder of a local
+# warehouse, else a local temporary folder).
+MEMORY_LIMIT = "1GB"
+
+
+@contextmanager
+def load_connection(layout: Layout, load_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory connection whose views show the warehouse with ``load_id``'s staged rows."""
+    files = visible_files(layout)
+    stored = {table: list(files[table]) for table in DERIVED_TABLES}
+    for table, paths in files.items():
+        staged = staged_files(layout, load_id, table)
+        if table not in DERIVED_TABLES:
+            paths.extend(staged)
+        elif staged:
+            files[table] = staged
+    spill_root = layout.staging_dir(load_id) if layout.is_local else None
+    if spill_root:
+        layout.makedirs(spill_root)
+    with tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill:
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+        try:
+            layout.attach(con).execute(catalog_sql(layout, files))
+            for table, paths in stored.items():
+                sql_paths = [layout.sql_path(p) for p in paths]
+                con.execute(
+                    TABLE_VIEW.format(name=f'"stored_{table}"', files=parquet_list(sql_paths))
+                )
+            yield con
+        finally:
+            con.close()
