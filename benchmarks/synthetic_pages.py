@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # fmt: off
@@ -209,6 +210,13 @@ def render_page(
 
 def generate_corpus(n_sites: int, pages_per_site: int, seed: int = 0) -> list[SyntheticPage]:
     """``n_sites`` sites of ``pages_per_site`` labeled pages each, reproducible from ``seed``."""
+    return list(iter_corpus(n_sites, pages_per_site, seed))
+
+
+def iter_corpus(n_sites: int, pages_per_site: int, seed: int = 0) -> Iterator[SyntheticPage]:
+    """``generate_corpus`` one page at a time (a large corpus need not fit in memory)."""
     rng = random.Random(seed)
     templates = [site_template(rng, i) for i in range(n_sites)]
-    return [render_page(rng, t, n) for t in templates for n in range(pages_per_site)]
+    for template in templates:
+        for n in range(pages_per_site):
+            yield render_page(rng, template, n)

@@ -1,7 +1,8 @@
-"""Turn work items into the rows of every table, reading each file once.
+"""Turn work items into the rows of every table and stage them.
 
 Runs in worker processes (see ``parallel``): everything here is picklable and per item, and
-no failure of one file escapes: it becomes a quarantine row.
+no failure of one file escapes: it becomes a quarantine row. A chunk stages its own rows, so
+only counts go back to the flow.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from flows.discover import SourceFile, WorkItem
@@ -22,6 +22,8 @@ from transforms.fingerprint import doc_id
 from transforms.headline_key import headline_key
 from transforms.jsonl_records import JsonRecord, parse_jsonl
 from transforms.records import CleanDocument, Label, Rejection
+from warehouse import loads
+from warehouse.layout import Layout
 
 Row = dict[str, Any]
 KEPT_LABELS = frozenset({Label.CONTENT, Label.BLANK})
@@ -90,11 +92,11 @@ def _page_bytes(file: SourceFile, max_bytes: int, records: dict[str, dict[int, b
     """The page's bytes again: the file, or its record of a JSON Lines file (parsed once per
     chunk, through ``records``)."""
     if file.record is None:
-        return read_input(Path(file.path), max_bytes)
+        return read_input(file.path, max_bytes)
     if file.path not in records:
         records[file.path] = {
             r.line_no: r.content.encode("utf-8")
-            for r in parse_jsonl(read_input(Path(file.path), max_bytes))
+            for r in parse_jsonl(read_input(file.path, max_bytes))
             if isinstance(r, JsonRecord)
         }
     page = records[file.path].get(file.record)
@@ -153,7 +155,10 @@ def rows_for_item(
             _document_row(f, item.doc_id, load_id, at) for f in item.files
         )
         return out
-    result = _clean(item, limits.max_bytes, limits.seconds_per_page, records or {})
+    # ``records`` is shared by a chunk's items: one parse of each JSON Lines file per chunk
+    result = _clean(
+        item, limits.max_bytes, limits.seconds_per_page, {} if records is None else records
+    )
     if isinstance(result, Rejection):
         _quarantine(out, item.files, item.doc_id, result, load_id, at)
         return out
@@ -200,10 +205,59 @@ def rows_for_item(
     return out
 
 
-def rows_for_items(items: list[WorkItem], load_id: str, at: datetime, limits: Limits) -> BatchRows:
-    """All rows of a chunk of work items (the unit sent to a worker process)."""
+@dataclass(frozen=True)
+class BatchCounts:
+    """What a chunk or batch of work items added, for the run's summary."""
+
+    documents: int = 0
+    articles: int = 0
+    quarantined: int = 0
+    removed: Counter[str] = field(default_factory=Counter)
+    sites: Counter[str] = field(default_factory=Counter)
+    sample: tuple[tuple[str, str], ...] = ()  # (label, text) of a first article's lines
+
+    def __add__(self, other: BatchCounts) -> BatchCounts:
+        return BatchCounts(
+            self.documents + other.documents,
+            self.articles + other.articles,
+            self.quarantined + other.quarantined,
+            self.removed + other.removed,
+            self.sites + other.sites,
+            self.sample or other.sample,
+        )
+
+
+def _counts(rows: BatchRows) -> BatchCounts:
+    articles = rows.tables["articles"]
+    first = articles[0]["doc_id"] if articles else None
+    return BatchCounts(
+        documents=len(rows.tables["documents"]),
+        articles=len(articles),
+        quarantined=len(rows.tables["quarantine"]),
+        removed=rows.removed,
+        sites=Counter(row["site"] for row in articles),
+        sample=tuple(
+            (row["label"], row["text"])
+            for row in rows.tables["lines"]
+            if row["doc_id"] == first and row["label"] != "blank"
+        ),
+    )
+
+
+def clean_chunk(
+    items: list[WorkItem],
+    chunk_no: int,
+    layout: Layout,
+    load_id: str,
+    part: str,
+    at: datetime,
+    limits: Limits,
+) -> BatchCounts:
+    """Clean a chunk of work items and stage its rows of every table as part ``part``."""
     out = BatchRows()
     records: dict[str, dict[int, bytes]] = {}
     for item in items:
         out.extend(rows_for_item(item, load_id, at, limits, records))
-    return out
+    for table, rows in out.tables.items():
+        loads.stage(layout, load_id, table, f"{part}-{chunk_no:03d}", rows)
+    return _counts(out)

@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="S",
         help=f"quarantine pages that take longer to clean (default: {DEFAULT_MAX_PAGE_SECONDS:g})",
     )
+    run.add_argument(
+        "--dask-address",
+        metavar="ADDRESS",
+        help="discover and clean on this Dask scheduler (tcp://host:8786); needs PREFECT_API_URL",
+    )
 
     serve = commands.add_parser(
         "serve", help="run `ingest` on SOURCE on a schedule, in this process (Prefect serve)"
@@ -106,6 +111,9 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(
             "--batch-size, --max-file-mb and --max-page-seconds must be positive", EXIT_USAGE
         )
+    if args.dask_address and not os.environ.get("PREFECT_API_URL"):
+        # an embedded server lives in this process only: each Dask worker would start its own
+        return _fail("--dask-address needs a Prefect server: set PREFECT_API_URL", EXIT_USAGE)
     warehouse = warehouse_folder(args.warehouse)
     from warehouse.layout import Layout
     from warehouse.lock import WarehouseBusy, writer_lock
@@ -123,7 +131,12 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         summary = ingest(
-            str(source), warehouse, args.batch_size, args.max_file_mb, args.max_page_seconds
+            str(source),
+            warehouse,
+            args.batch_size,
+            args.max_file_mb,
+            args.max_page_seconds,
+            dask_address=args.dask_address,
         )
     except WarehouseBusy as err:  # another run took the lock since the check above
         return _fail(str(err))

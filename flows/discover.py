@@ -1,17 +1,24 @@
-"""Find the input files under SOURCE, hash them and decide what a run must do with each."""
+"""Find the input files under SOURCE as a stream, hash them, and rebuild the work items the
+run's plan (``warehouse.work_plan``) groups them into."""
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from flows.readers import ReadProblem, input_format, read_input
 from transforms.fingerprint import doc_id
 from transforms.jsonl_records import BrokenLine, parse_jsonl
 from transforms.sites import site_for
-from warehouse.known import KnownState, StoredVersion
+from warehouse import work_plan
+from warehouse.layout import Layout
+
+Row = dict[str, Any]
+StoredStats = Mapping[str, tuple[int | None, int | None]]  # source -> (file_size, mtime_ns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,112 +46,134 @@ class WorkItem:
     stored: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Unreadable:
-    """A file that could not even be read or must not be followed."""
-
-    relative: str
-    reason: str
-    detail: str
+SOURCE_FILE_FIELDS = tuple(f.name for f in fields(SourceFile))
 
 
-@dataclass(frozen=True)
-class Discovery:
-    files_seen: int
-    skipped: int
-    items: tuple[WorkItem, ...]
-    unreadable: tuple[Unreadable, ...]
-
-
-def candidate_paths(source: Path) -> list[Path]:
-    """Supported files under ``source``, sorted; hidden files and folders are passed over."""
-    found: list[Path] = []
+def candidate_paths(source: Path) -> Iterator[Path]:
+    """Supported files under ``source``, in sorted walk order, as the walk finds them;
+    hidden files and folders are passed over."""
     for folder, subfolders, names in os.walk(source):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(names):
             if not name.startswith(".") and input_format(name):
-                found.append(Path(folder, name))
-    return found
+                yield Path(folder, name)
 
 
-def _unchanged(stored: StoredVersion | None, on_disk: os.stat_result) -> bool:
-    return stored is not None and (stored.file_size, stored.file_mtime_ns) == (
-        on_disk.st_size,
-        on_disk.st_mtime_ns,
-    )
+@dataclass(frozen=True)
+class WalkPart:
+    """Consecutive candidate files of the walk, numbered from ``first``: their paths relative
+    to SOURCE in one NUL-separated string (no file name holds a NUL), which Prefect and Dask
+    pass to a task whole instead of walking thousands of items."""
+
+    number: int
+    first: int
+    joined: str
+
+    def __len__(self) -> int:
+        return self.joined.count("\0") + 1
+
+    def paths(self) -> list[tuple[int, str]]:
+        """``(position, relative path)`` of each file."""
+        return list(enumerate(self.joined.split("\0"), start=self.first))
 
 
-def discover(source: Path, known: KnownState, max_bytes: int) -> Discovery:
-    """Hash every candidate file (or JSON Lines record) and group new content into work items.
+def walk_parts(source: Path, size: int) -> Iterator[WalkPart]:
+    """The candidate files under ``source``, ``size`` at a time, as the walk finds them."""
+    relatives = (p.relative_to(source).as_posix() for p in candidate_paths(source))
+    first = 0
+    for number in itertools.count(1):
+        batch = list(itertools.islice(relatives, size))
+        if not batch:
+            return
+        yield WalkPart(number, first, "\0".join(batch))
+        first += len(batch)
 
-    Files over ``max_bytes`` are not read: they are reported as ``too_large``. A page already
-    stored or quarantined with the same bytes (or unread, with no bytes) is skipped; a path
-    stored before with other bytes is a new version of its document. A file whose size and
-    modification time equal those of its path's newest stored version is skipped unread.
-    """
-    root = source.resolve()
-    groups: dict[str, list[SourceFile]] = defaultdict(list)
-    unreadable: list[Unreadable] = []
-    skipped = 0
 
-    def add(file: SourceFile, raw: bytes) -> None:
-        nonlocal skipped
-        key = doc_id(raw)
-        stored = known.documents.get(file.relative)
-        if (stored and key == stored.doc_id) or (file.relative, key) in known.quarantined:
-            skipped += 1
-        else:
-            groups[key].append(replace(file, version=stored.version + 1 if stored else 1))
+def _row(**fields: Any) -> Row:
+    return {name: fields.get(name) for name in work_plan.FOUND.names}
 
-    def reject(relative: str, reason: str, detail: str) -> None:
-        nonlocal skipped
-        if (relative, None) in known.quarantined:
-            skipped += 1
-        else:
-            unreadable.append(Unreadable(relative, reason, detail))
 
-    paths = candidate_paths(source)
-    for path in paths:
-        relative = path.relative_to(source).as_posix()
-        site = site_for(relative, root.name)
-        fmt = input_format(path.name) or "text"
-        try:
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                raise ReadProblem("outside_source", "symlink leads outside SOURCE")
-            on_disk = path.stat()
-            if fmt != "jsonl" and _unchanged(known.documents.get(relative), on_disk):
-                skipped += 1
-                continue
-            raw = read_input(path, max_bytes)
-        except ReadProblem as problem:
-            reject(relative, problem.reason, problem.detail)
+def _probe(
+    root: Path, position: int, relative: str, stored: StoredStats, max_bytes: int
+) -> list[Row] | None:
+    """The found rows of one file (one per JSON Lines record), or None when its size and
+    modification time equal those of its path's newest stored version (skipped unread)."""
+    path = root / relative
+    where = {"position": position, "path": str(path), "relative": relative}
+    site = site_for(relative, root.name)
+    fmt = input_format(path.name) or "text"
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            raise ReadProblem("outside_source", "symlink leads outside SOURCE")
+        on_disk = path.stat()
+        if fmt != "jsonl" and stored.get(relative) == (on_disk.st_size, on_disk.st_mtime_ns):
+            return None
+        raw = read_input(str(path), max_bytes)
+    except ReadProblem as problem:
+        return [_row(**where, reason=problem.reason, detail=problem.detail)]
+    except OSError as err:
+        return [_row(**where, reason="unreadable", detail=err.strerror or str(err))]
+    file_info = {"file_size": on_disk.st_size, "file_mtime_ns": on_disk.st_mtime_ns}
+    if fmt != "jsonl":
+        return [
+            _row(**where, site=site, format=fmt, size=len(raw), doc_id=doc_id(raw), **file_info)
+        ]
+    rows = []
+    for record in parse_jsonl(raw):
+        if isinstance(record, BrokenLine):
+            at = {**where, "relative": f"{relative}#L{record.key}", "record": record.key}
+            rows.append(_row(**at, reason="bad_json_line", detail=record.detail))
             continue
-        except OSError as err:
-            reject(relative, "unreadable", err.strerror or str(err))
-            continue
-        file_info = {"file_size": on_disk.st_size, "file_mtime_ns": on_disk.st_mtime_ns}
-        if fmt != "jsonl":
-            add(SourceFile(str(path), relative, site, fmt, len(raw), **file_info), raw)
-            continue
-        for record in parse_jsonl(raw):
-            if isinstance(record, BrokenLine):
-                reject(f"{relative}#L{record.key}", "bad_json_line", record.detail)
-                continue
-            content = record.content.encode("utf-8")
-            add(
-                SourceFile(
-                    str(path),
-                    f"{relative}#{record.key}",
-                    record.site or site,
-                    record.format,
-                    len(content),
-                    record=record.line_no,
-                    title=record.title,
-                    **file_info,
-                ),
-                content,
+        content = record.content.encode("utf-8")
+        rows.append(
+            _row(
+                **{**where, "relative": f"{relative}#{record.key}"},
+                record=record.line_no,
+                site=record.site or site,
+                format=record.format,
+                size=len(content),
+                title=record.title,
+                doc_id=doc_id(content),
+                **file_info,
             )
-    items = tuple(
-        WorkItem(key, tuple(files), key in known.articles) for key, files in groups.items()
-    )
-    return Discovery(len(paths), skipped, items, tuple(unreadable))
+        )
+    return rows
+
+
+def discover_chunk(
+    chunk: list[tuple[int, str]],
+    chunk_no: int,
+    layout: Layout,
+    load_id: str,
+    part: str,
+    root: Path,
+    stored: StoredStats,
+    max_bytes: int,
+) -> int:
+    """Read and hash a chunk of candidate files, stage their found rows; return how many
+    were skipped unread (unchanged size and modification time)."""
+    rows: list[Row] = []
+    skipped = 0
+    for position, relative in chunk:
+        found = _probe(root, position, relative, stored, max_bytes)
+        if found is None:
+            skipped += 1
+        else:
+            rows.extend(found)
+    work_plan.stage_found(layout, load_id, f"{part}-{chunk_no:03d}", rows)
+    return skipped
+
+
+def work_items(rows: Sequence[Row]) -> list[WorkItem]:
+    """The work items of a batch of the plan (one row per file, grouped by ``item_no``)."""
+    items = []
+    for _, group in itertools.groupby(rows, key=lambda row: row["item_no"]):
+        files = list(group)
+        items.append(
+            WorkItem(
+                files[0]["doc_id"],
+                tuple(SourceFile(**{f: row[f] for f in SOURCE_FILE_FIELDS}) for row in files),
+                files[0]["stored"],
+            )
+        )
+    return items

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections import Counter, deque
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
-from prefect.utilities.annotations import quote
+from prefect.task_runners import TaskRunner
 
-from flows.batch_rows import BatchRows, rows_for_items
-from flows.discover import Discovery, WorkItem, discover
-from flows.parallel import map_chunks
+from flows.batch_rows import BatchCounts, clean_chunk
+from flows.discover import WalkPart, discover_chunk, walk_parts, work_items
+from flows.parallel import map_chunks, pool_for_run
 from flows.run_report import IngestSummary, removed_table, summary_markdown
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
@@ -25,48 +29,93 @@ from flows.settings import (
     Limits,
     warehouse_folder,
 )
-from warehouse import dedup, loads
+from warehouse import dedup, loads, site_evidence, work_plan
 from warehouse.dedup import DedupCounts
-from warehouse.known import KnownState, known_state
 from warehouse.layout import Layout, new_load_id
 from warehouse.lock import writer_lock
+from warehouse.work_plan import Plan
 
-# Batches cleaned at once: bounds memory while keeping every core busy.
+# Tasks in flight at once: bounds memory while keeping every core (or Dask worker) busy.
 BATCHES_IN_FLIGHT = 3
+# Files per discovery task: each task reads and hashes its files on every core.
+DISCOVER_BATCH = 50_000
+# Clean batches per run at most (larger batches beyond): a Prefect task run costs 8-23 ms on
+# the client and the server records only ~16 a second (STACK.md).
+MAX_BATCHES = 100
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class BatchCounts:
-    documents: int
-    articles: int
-    quarantined: int
-    removed: Counter[str]
-    sites: Counter[str]
-    sample: tuple[tuple[str, str], ...]  # (label, text) of the batch's first non-blank lines
+class LoadJob:
+    """What every task of one load needs; picklable, since tasks may run on Dask workers.
+
+    ``in_process``: on a Dask cluster each task cleans its pages in its own worker thread,
+    with no process pool of its own. Cleaning is CPU-bound Python, so the cluster's unit of
+    parallelism is the worker process (run them with one thread each, one per core: the same
+    2 processes on 2 cores clean as fast as the local pool); a pool inside each Dask worker
+    would multiply processes past the cores, and Dask's worker processes are daemons, which
+    may not start children. The per-page time limit works in any thread (``time_limit``).
+    """
+
+    layout: Layout
+    load_id: str
+    at: datetime
+    limits: Limits
+    in_process: bool
 
 
 @task(name="prepare warehouse", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def prepare_warehouse(layout: Layout) -> KnownState:
-    """Create the warehouse if needed, clear what killed runs left, read what it holds."""
+def prepare_warehouse(job: LoadJob) -> None:
+    """Create the warehouse if needed, clear what killed runs left, snapshot what it holds."""
     logger = get_run_logger()
-    loads.initialize(layout)
-    removed = loads.recover(layout)
+    loads.initialize(job.layout)
+    removed = loads.recover(job.layout)
     if removed:
         logger.warning("removed %d files left by an interrupted run", len(removed))
-    return known_state(layout)
+    stored = work_plan.snapshot_known(job.layout, job.load_id)
+    logger.info("the warehouse holds %d source paths", stored)
 
 
-@task(name="discover files", cache_policy=NO_CACHE)
-def discover_files(source: Path, known: KnownState, max_bytes: int) -> Discovery:
-    found = discover(source, known, max_bytes)
-    new_files = sum(len(item.files) for item in found.items)
+@task(
+    name="discover files",
+    task_run_name="discover files {part.number}",
+    cache_policy=NO_CACHE,
+)
+def discover_files(job: LoadJob, source: Path, part: WalkPart) -> int:
+    """Read and hash a part of the walk on every core; return how many files were skipped
+    unread."""
+    paths = part.paths()
+    stored = work_plan.stored_stats(job.layout, job.load_id, [relative for _, relative in paths])
+    skipped = sum(
+        map_chunks(
+            discover_chunk,
+            paths,
+            job.layout,
+            job.load_id,
+            f"{part.number:06d}",
+            source,
+            stored,
+            job.limits.max_bytes,
+            in_process=job.in_process,
+        )
+    )
     get_run_logger().info(
-        "found %d files under %s: %d new or changed, %d already stored, %d unreadable",
-        found.files_seen,
-        source,
-        new_files,
+        "discovery part %d: %d files, %d unchanged since stored", part.number, len(paths), skipped
+    )
+    return skipped
+
+
+@task(name="plan batches", cache_policy=NO_CACHE)
+def plan_batches(job: LoadJob, batch_size: int) -> Plan:
+    """Match what discovery found against the warehouse, in DuckDB, and cut it into batches."""
+    found = work_plan.plan(job.layout, job.load_id, job.at, batch_size, MAX_BATCHES)
+    get_run_logger().info(
+        "%d new or changed pages (%d already stored, %d unreadable) in %d batches",
+        found.items,
         found.skipped,
-        len(found.unreadable),
+        found.unreadable,
+        found.batches,
     )
     return found
 
@@ -76,35 +125,20 @@ def discover_files(source: Path, known: KnownState, max_bytes: int) -> Discovery
     task_run_name="clean batch {batch_no}/{n_batches}",
     cache_policy=NO_CACHE,
 )
-def clean_batch(
-    layout: Layout,
-    load_id: str,
-    at: datetime,
-    limits: Limits,
-    items: list[WorkItem],
-    batch_no: int,
-    n_batches: int,
-) -> BatchCounts:
-    """Clean a batch of work items on every core and stage its rows as Parquet."""
-    rows = BatchRows()
-    for part in map_chunks(rows_for_items, items, load_id, at, limits):
-        rows.extend(part)
-    for table, table_rows in rows.tables.items():
-        loads.stage(layout, load_id, table, f"{batch_no:06d}", table_rows)
-    articles = rows.tables["articles"]
-    first = articles[0]["doc_id"] if articles else None
-    counts = BatchCounts(
-        documents=len(rows.tables["documents"]),
-        articles=len(articles),
-        quarantined=len(rows.tables["quarantine"]),
-        removed=rows.removed,
-        sites=Counter(row["site"] for row in articles),
-        sample=tuple(
-            (row["label"], row["text"])
-            for row in rows.tables["lines"]
-            if row["doc_id"] == first and row["label"] != "blank"
-        ),
+def clean_batch(job: LoadJob, batch_no: int, n_batches: int) -> BatchCounts:
+    """Clean one batch of the plan on every core and stage its rows as Parquet."""
+    items = work_items(work_plan.batch_rows(job.layout, job.load_id, batch_no))
+    parts = map_chunks(
+        clean_chunk,
+        items,
+        job.layout,
+        job.load_id,
+        f"{batch_no:06d}",
+        job.at,
+        job.limits,
+        in_process=job.in_process,
     )
+    counts = sum(parts, BatchCounts())
     get_run_logger().info(
         "batch %d/%d: %d files stored, %d articles, %d quarantined",
         batch_no,
@@ -114,22 +148,6 @@ def clean_batch(
         counts.quarantined,
     )
     return counts
-
-
-@task(name="quarantine unreadable files", cache_policy=NO_CACHE)
-def stage_unreadable(layout: Layout, load_id: str, at: datetime, found: Discovery) -> int:
-    rows = [
-        {
-            "source": u.relative,
-            "content_hash": None,
-            "reason": u.reason,
-            "detail": u.detail,
-            "quarantined_at": at,
-            "load_id": load_id,
-        }
-        for u in found.unreadable
-    ]
-    return loads.stage(layout, load_id, "quarantine", "unreadable", rows)
 
 
 @task(name="find duplicates", cache_policy=NO_CACHE)
@@ -147,6 +165,23 @@ def find_duplicates(layout: Layout, load_id: str, changed: bool) -> DedupCounts:
     return counts
 
 
+@task(name="find site boilerplate", cache_policy=NO_CACHE)
+def find_site_boilerplate(layout: Layout, load_id: str, changed: bool) -> None:
+    """Count the paragraphs that recur over the sites this load touched, over the whole
+    warehouse, and refine the bodies they change (after ``find duplicates``); a load that
+    stored no new article or version changes no site's evidence."""
+    if not changed:
+        return
+    found = site_evidence.find_site_boilerplate(layout, load_id)
+    get_run_logger().info(
+        "site evidence counted again for %d sites: %d boilerplate paragraphs known, "
+        "%d articles refined",
+        found.sites,
+        found.boilerplate,
+        found.refined,
+    )
+
+
 @task(name="publish load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -> None:
     """Move the staged files into place and record the load: the run's commit point."""
@@ -156,8 +191,34 @@ def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -
     loads.publish(layout, summary.load_id, row)
 
 
-def _batches(items: tuple[WorkItem, ...], size: int) -> list[list[WorkItem]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+@contextmanager
+def _task_runner(dask_address: str | None) -> Iterator[TaskRunner[Any]]:
+    """Where the discovery and batch tasks run: the flow's own runner, or the Dask cluster
+    at ``dask_address`` (its workers need the warehouse and SOURCE at the same paths, and
+    ``PREFECT_API_URL``)."""
+    if dask_address is None:
+        context = FlowRunContext.get()
+        assert context is not None and context.task_runner is not None, "call inside the flow"
+        yield context.task_runner
+        return
+    from prefect_dask.task_runners import (
+        DaskTaskRunner,  # imports dask.distributed: only when needed
+    )
+
+    with DaskTaskRunner(address=dask_address) as runner:
+        yield runner
+
+
+def _windowed(futures: Iterator[PrefectFuture[T]], collect: Callable[[T], None], size: int) -> None:
+    """Consume ``futures`` as they are submitted, with at most ``size`` in flight (the rest
+    are not submitted yet, which bounds memory), passing each result to ``collect`` in order."""
+    in_flight: deque[PrefectFuture[T]] = deque()
+    for future in futures:
+        in_flight.append(future)
+        if len(in_flight) >= size:
+            collect(in_flight.popleft().result())
+    while in_flight:
+        collect(in_flight.popleft().result())
 
 
 @flow(name="ingest", log_prints=True)
@@ -167,17 +228,25 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     max_page_seconds: float = DEFAULT_MAX_PAGE_SECONDS,
+    dask_address: str | None = None,
 ) -> IngestSummary:
     """Ingest every page under ``source`` (.txt, .html, .htm, JSON Lines; optionally .gz)
-    into the warehouse as one load."""
+    into the warehouse as one load; with ``dask_address``, discover and clean on that Dask
+    cluster."""
     logger = get_run_logger()
-    limits = Limits(int(max_file_mb * 2**20), max_page_seconds)
     source_path = Path(source).expanduser().resolve()
     if not source_path.is_dir():
         raise FileNotFoundError(f"SOURCE {source} is not a folder")
     layout = Layout.at(warehouse_folder(warehouse))
     started_at = datetime.now(UTC)
-    summary = IngestSummary(new_load_id(started_at), str(source_path), str(layout.root))
+    job = LoadJob(
+        layout,
+        new_load_id(started_at),
+        started_at,
+        Limits(int(max_file_mb * 2**20), max_page_seconds),
+        in_process=dask_address is not None,
+    )
+    summary = IngestSummary(job.load_id, str(source_path), layout.url)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -187,55 +256,50 @@ def ingest(
         seconds[stage] = now - clock
         clock = now
 
-    sites: Counter[str] = Counter()
-    sample: tuple[tuple[str, str], ...] = ()
-    with writer_lock(layout):
-        known = prepare_warehouse(layout)
+    totals = BatchCounts()
+
+    def add_skipped(unread: int) -> None:
+        summary.skipped += unread
+
+    def add_batch(counts: BatchCounts) -> None:
+        nonlocal totals
+        totals += counts
+
+    with writer_lock(layout), pool_for_run(), _task_runner(dask_address) as runner:
+        prepare_warehouse(job)
         lap("prepare warehouse")
-        # quote(): large collections that Prefect would otherwise walk item by item (seconds)
-        found = discover_files(source_path, quote(known), limits.max_bytes)
+
+        def discovering() -> Iterator[PrefectFuture[int]]:
+            for part in walk_parts(source_path, DISCOVER_BATCH):
+                summary.files_seen += len(part)
+                parameters = {"job": job, "source": source_path, "part": part}
+                yield runner.submit(discover_files, parameters)
+
+        _windowed(discovering(), add_skipped, BATCHES_IN_FLIGHT)
         lap("discover files")
-        summary.files_seen, summary.skipped = found.files_seen, found.skipped
-        summary.quarantined = stage_unreadable(layout, summary.load_id, started_at, quote(found))
-        batches = _batches(found.items, max(1, batch_size))
-        removed: Counter[str] = Counter()
-        in_flight: deque[PrefectFuture[BatchCounts]] = deque()
-
-        def collect(future: PrefectFuture[BatchCounts]) -> None:
-            nonlocal sample
-            counts = future.result()
-            summary.ingested += counts.documents
-            summary.articles += counts.articles
-            summary.quarantined += counts.quarantined
-            removed.update(counts.removed)
-            sites.update(counts.sites)
-            sample = sample or counts.sample
-
-        for batch_no, batch in enumerate(batches, start=1):
-            if len(in_flight) >= BATCHES_IN_FLIGHT:  # a sliding window bounds memory
-                collect(in_flight.popleft())
-            in_flight.append(
-                clean_batch.submit(
-                    layout,
-                    summary.load_id,
-                    started_at,
-                    limits,
-                    quote(batch),
-                    batch_no,
-                    len(batches),
-                )
+        plan = plan_batches(job, max(1, batch_size))
+        summary.skipped += plan.skipped
+        lap("plan batches")
+        cleaning = (
+            runner.submit(
+                clean_batch, {"job": job, "batch_no": batch_no, "n_batches": plan.batches}
             )
-        while in_flight:
-            collect(in_flight.popleft())
-        lap(f"clean {len(batches)} batches")
-        counts = find_duplicates(layout, summary.load_id, changed=summary.ingested > 0)
+            for batch_no in range(1, plan.batches + 1)
+        )
+        _windowed(cleaning, add_batch, BATCHES_IN_FLIGHT)
+        lap(f"clean {plan.batches} batches")
+        summary.ingested, summary.articles = totals.documents, totals.articles
+        summary.quarantined = plan.unreadable + totals.quarantined
+        counts = find_duplicates(layout, job.load_id, changed=summary.ingested > 0)
         summary.new_pairs, summary.duplicates = counts.new_pairs, counts.duplicates
         lap("find duplicates")
-        summary.lines_removed = dict(sorted(removed.items()))
+        find_site_boilerplate(layout, job.load_id, changed=summary.ingested > 0)
+        lap("find site boilerplate")
+        summary.lines_removed = dict(sorted(totals.removed.items()))
         publish_load(layout, summary, started_at)
         lap("publish load")
     create_markdown_artifact(
-        summary_markdown(summary, seconds, sites, sample),
+        summary_markdown(summary, seconds, totals.sites, totals.sample),
         key="ingest-summary",
         description=f"pagewash load {summary.load_id}",
     )

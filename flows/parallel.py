@@ -1,19 +1,22 @@
-"""Use every core for CPU-bound cleaning inside one Prefect task.
+"""Use every core for CPU-bound work inside one Prefect task.
 
 Prefect's default task runner uses threads, which the GIL keeps on one core (STACK.md), and
-one task per document costs milliseconds; so a batch task splits its documents into chunks
-and maps them over a process pool that lives as long as the flow run's process.
+one task per document costs milliseconds; so a batch task splits its items into chunks and
+maps them over a process pool that lives as long as the flow run (``pool_for_run``).
+
+On a Dask cluster the task itself already runs in one of many worker processes, so it maps
+its chunks in-process instead (``in_process=True``): see ``flows.ingest``.
 """
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
@@ -22,21 +25,40 @@ from flows.settings import worker_count
 T = TypeVar("T")
 R = TypeVar("R")
 _pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
 PARENT_CHECK_SECONDS = 0.5
 
 
 def _shared_pool() -> ProcessPoolExecutor:
     global _pool
-    if _pool is None:
-        # spawn, not fork: the parent runs Prefect's threads, and forking threads can deadlock.
-        _pool = ProcessPoolExecutor(
-            worker_count(),
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_exit_with_parent,
-            initargs=(os.getpid(),),
-        )
-        atexit.register(_pool.shutdown, cancel_futures=True)
-    return _pool
+    with _pool_lock:  # batch tasks run in several threads
+        if _pool is None:
+            # spawn, not fork: the parent runs Prefect's threads, and forking threads can
+            # deadlock.
+            _pool = ProcessPoolExecutor(
+                worker_count(),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
+        return _pool
+
+
+@contextmanager
+def pool_for_run() -> Iterator[None]:
+    """Shut the pool down when the block (a flow run) ends, however it ends.
+
+    A flow-run process (``pagewash serve`` starts one per run) then exits at once; left to
+    interpreter exit, the pool's shutdown waits on its workers and the process lingered.
+    """
+    global _pool
+    try:
+        yield
+    finally:
+        with _pool_lock:
+            pool, _pool = _pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -59,15 +81,22 @@ def chunks(items: Sequence[T], n: int) -> Iterator[list[T]]:
         yield list(items[start : start + size])
 
 
-def map_chunks(fn: Callable[..., R], items: Sequence[T], *args: Any) -> list[R]:
-    """``fn(chunk, *args)`` for chunks of ``items``, in the worker processes.
+def map_chunks(
+    fn: Callable[..., R], items: Sequence[T], *args: Any, in_process: bool = False
+) -> list[R]:
+    """``fn(chunk, chunk_no, *args)`` for one chunk of ``items`` per worker process (or,
+    ``in_process``, for all of them as one chunk in this thread).
 
-    Always in workers, even for a few items: pages are cleaned in a process's main thread,
-    where a per-page time limit (SIGALRM) can interrupt them.
+    One chunk per worker: each chunk stages its own Parquet files, so more chunks would
+    mean more, smaller files; the batches in flight keep every worker busy meanwhile.
     """
+    if in_process:
+        return [fn(list(items), 0, *args)]
     task = partial(_call_with_args, fn, args)
-    return list(_shared_pool().map(task, chunks(items, worker_count() * 4)))
+    parts = enumerate(chunks(items, worker_count()))
+    return list(_shared_pool().map(task, parts))
 
 
-def _call_with_args(fn: Callable[..., R], args: tuple[Any, ...], chunk: list[Any]) -> R:
-    return fn(chunk, *args)
+def _call_with_args(fn: Callable[..., R], args: tuple[Any, ...], part: tuple[int, Any]) -> R:
+    chunk_no, chunk = part
+    return fn(chunk, chunk_no, *args)

@@ -1,0 +1,208 @@
+"""A run's work plan, decided in DuckDB: what discovery found against what the warehouse holds.
+
+Rules (a run's semantics, README "Loads, reruns and crashes"):
+
+- Discovery stages one row per file or JSON Lines record it read and hashed (``FOUND``), or
+  could not read (``reason``), as Parquet parts under ``_staging/<load_id>/_found/``; no
+  process holds the corpus in memory.
+- A row whose path's newest stored version has the same ``doc_id``, or whose path is already
+  quarantined with the same hash (or unread, with none), is skipped. A path stored before
+  with other bytes becomes its next ``version``.
+- The rest are grouped by ``doc_id`` (identical bytes: one work item, cleaned once), items in
+  the order of their first file, and cut into batches, one Parquet file each under
+  ``_staging/<load_id>/_plan/``, which the batch tasks read wherever they run.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse.catalog import catalog_sql, parquet_list
+from warehouse.layout import Layout
+from warehouse.loads import stage_arrow, visible_files
+from warehouse.parquet_files import write_atomically
+
+# DuckDB's share of memory for planning; larger sorts and joins spill to disk.
+MEMORY_LIMIT = "512MB"
+
+FOUND = pa.schema(
+    [
+        ("position", pa.int64()),  # the file's place in discovery order
+        ("record", pa.int64()),  # line number of a JSON Lines record, else null
+        ("path", pa.string()),
+        ("relative", pa.string()),  # the ``source`` it is stored under
+        ("site", pa.string()),
+        ("format", pa.string()),
+        ("size", pa.int64()),  # bytes of the page
+        ("file_size", pa.int64()),
+        ("file_mtime_ns", pa.int64()),
+        ("title", pa.string()),  # given by a JSON Lines record
+        ("doc_id", pa.string()),  # null when the file could not be read
+        ("reason", pa.string()),  # why not, for the quarantine table
+        ("detail", pa.string()),
+    ]
+)
+
+# One row per path (JSON Lines records that repeat an id share one): lookups must not fan out.
+KNOWN_SQL = """
+SELECT DISTINCT ON (source) source, doc_id, version, file_size, file_mtime_ns
+FROM current_documents ORDER BY source, doc_id
+"""
+
+STORED_STATS_SQL = """
+SELECT k.source, k.file_size, k.file_mtime_ns
+FROM read_parquet({known}) AS k SEMI JOIN wanted AS w ON w.source = k.source
+"""
+
+DECIDED_SQL = """
+CREATE TEMP TABLE decided AS
+SELECT f.*, coalesce(k.version, 0) + 1 AS version,
+       coalesce(k.doc_id = f.doc_id, false) OR q.source IS NOT NULL AS skip
+FROM read_parquet({found}) AS f
+LEFT JOIN read_parquet({known}) AS k ON k.source = f.relative
+LEFT JOIN (SELECT DISTINCT source, content_hash FROM quarantine) AS q
+    ON q.source = f.relative AND q.content_hash IS NOT DISTINCT FROM f.doc_id;
+CREATE TEMP TABLE todo AS
+SELECT *, row_number() OVER (ORDER BY position, record NULLS FIRST) AS seq
+FROM decided WHERE reason IS NULL AND NOT skip;
+CREATE TEMP TABLE items AS
+SELECT doc_id, row_number() OVER (ORDER BY min(seq)) AS item_no FROM todo GROUP BY doc_id;
+"""
+
+PLAN_SQL = """
+SELECT t.*, i.item_no, (i.item_no - 1) // $size + 1 AS batch_no,
+       t.doc_id IN (SELECT doc_id FROM article_versions) AS stored
+FROM todo AS t JOIN items AS i USING (doc_id)
+"""
+
+COUNTS_SQL = "SELECT count(*) FILTER (WHERE skip), (SELECT count(*) FROM items) FROM decided"
+
+BATCH_SQL = "SELECT * FROM planned WHERE batch_no = $batch_no ORDER BY item_no, seq"
+
+UNREADABLE_SQL = """
+SELECT relative AS source, NULL AS content_hash, reason, detail,
+       $at AS quarantined_at, $load_id AS load_id
+FROM decided WHERE reason IS NOT NULL AND NOT skip
+ORDER BY position, record
+"""
+
+
+@dataclass(frozen=True)
+class Plan:
+    batches: int
+    items: int
+    skipped: int  # found rows already stored or quarantined with the same bytes
+    unreadable: int  # quarantine rows staged for files that could not be read
+
+
+def _folder(layout: Layout, load_id: str, name: str) -> str:
+    return posixpath.join(layout.staging_dir(load_id), name)
+
+
+def _known_file(layout: Layout, load_id: str) -> str:
+    return _folder(layout, load_id, "_known.parquet")
+
+
+def _batch_file(layout: Layout, load_id: str, batch_no: int) -> str:
+    return posixpath.join(_folder(layout, load_id, "_plan"), f"{batch_no:06d}.parquet")
+
+
+@contextmanager
+def _connect(
+    layout: Layout, load_id: str, with_catalog: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB that reads the warehouse (with the catalog's views over completed
+    loads, unless ``with_catalog`` is false) and spills to the load's staging folder."""
+    spill_root = layout.staging_dir(load_id) if layout.is_local else None
+    if spill_root:
+        layout.makedirs(spill_root)
+    with tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill:
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+        layout.attach(con)
+        try:
+            if with_catalog:
+                con.execute(catalog_sql(layout, visible_files(layout)))
+            yield con
+        finally:
+            con.close()
+
+
+def _sql(layout: Layout, path: str) -> str:
+    return parquet_list([layout.sql_path(path)])[1:-1]
+
+
+def snapshot_known(layout: Layout, load_id: str) -> int:
+    """Stage the newest stored version of every source path, for this run's lookups."""
+    with _connect(layout, load_id) as con:
+        known = con.sql(KNOWN_SQL).to_arrow_table()
+    write_atomically(layout, known, _known_file(layout, load_id))
+    return int(known.num_rows)
+
+
+def stored_stats(
+    layout: Layout, load_id: str, sources: Sequence[str]
+) -> dict[str, tuple[int | None, int | None]]:
+    """``(file_size, file_mtime_ns)`` of the stored version of each of ``sources`` stored."""
+    wanted = pa.table({"source": pa.array(sources, pa.string())})
+    with _connect(layout, load_id, with_catalog=False) as con:
+        con.register("wanted", wanted)
+        sql = STORED_STATS_SQL.format(known=_sql(layout, _known_file(layout, load_id)))
+        rows = con.execute(sql).fetchall()
+    return {source: (size, mtime) for source, size, mtime in rows}
+
+
+def stage_found(layout: Layout, load_id: str, part: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Stage discovery's rows (``FOUND``) for one part of the walk."""
+    if rows:
+        path = posixpath.join(_folder(layout, load_id, "_found"), f"{part}.parquet")
+        write_atomically(layout, pa.Table.from_pylist(list(rows), schema=FOUND), path)
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Found rows skipped, and work items."""
+    [(skipped, items)] = con.execute(COUNTS_SQL).fetchall()
+    return int(skipped), int(items)
+
+
+def plan(layout: Layout, load_id: str, at: datetime, batch_size: int, max_batches: int) -> Plan:
+    """Decide every found row, write the batches of work items and stage the quarantine rows
+    of unreadable files. Batches hold ``batch_size`` items, more when that would make more
+    than ``max_batches`` (each batch is one Prefect task run)."""
+    found = layout.files(_folder(layout, load_id, "_found"))
+    if not found:
+        return Plan(0, 0, 0, 0)
+    with _connect(layout, load_id) as con:
+        con.execute(
+            DECIDED_SQL.format(
+                found=parquet_list([layout.sql_path(p) for p in found]),
+                known=_sql(layout, _known_file(layout, load_id)),
+            )
+        )
+        skipped, n_items = _counts(con)
+        size = max(batch_size, -(-n_items // max_batches))
+        unreadable = con.sql(UNREADABLE_SQL, params={"at": at, "load_id": load_id}).to_arrow_table()
+        stage_arrow(layout, load_id, "quarantine", "unreadable", unreadable)
+        con.execute(f"CREATE TEMP TABLE planned AS {PLAN_SQL}", {"size": size})
+        batches = -(-n_items // size)
+        for batch_no in range(1, batches + 1):
+            rows = con.sql(BATCH_SQL, params={"batch_no": batch_no}).to_arrow_table()
+            write_atomically(layout, rows, _batch_file(layout, load_id, batch_no))
+    return Plan(batches, n_items, skipped, int(unreadable.num_rows))
+
+
+def batch_rows(layout: Layout, load_id: str, batch_no: int) -> list[dict[str, Any]]:
+    """The plan's rows of one batch (one per file), in work-item order."""
+    path = _batch_file(layout, load_id, batch_no)
+    table = pq.read_table(path, filesystem=None if layout.is_local else layout.fs)
+    rows: list[dict[str, Any]] = table.to_pylist()
+    return rows
