@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from tests.conftest import REPO, SAMPLES
@@ -32,6 +33,7 @@ from warehouse.query import QueryError, run_query
 pytestmark = pytest.mark.slow
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))
+PREFECT_YAML = REPO / "prefect.yaml"
 TEST_OUTPUT = REPO / "test-output"
 # As root on these machines: no sandbox, no GPU, and none of Chromium's own connections out
 # (the closed network refuses them, many at a time).
@@ -144,8 +146,12 @@ def deployed(prefect_server, tmp_path_factory) -> Iterator[Deployed]:
     _prefect(env, "work-pool", "set-concurrency-limit", "pagewash", "1")
     deployed_at = datetime.now(UTC)
     _prefect(env, "--no-prompt", "deploy", "--all")
+    # prefect.yaml's deployments only: other tests serve flows on the same server
+    declared = {d["name"] for d in yaml.safe_load(PREFECT_YAML.read_text())["deployments"]}
     deployments = {}
-    for record in _post(api, "/deployments/filter", {}):
+    for record in _post(
+        api, "/deployments/filter", {"deployments": {"name": {"any_": [*declared]}}}
+    ):
         flow = _get(api, f"/flows/{record['flow_id']}")["name"]
         deployments[f"{flow}/{record['name']}"] = record
     ingest_id = deployments["ingest/scheduled-ingest"]["id"]
