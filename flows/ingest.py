@@ -201,9 +201,8 @@ def _task_runner(dask_address: str | None) -> Iterator[TaskRunner[Any]]:
         assert context is not None and context.task_runner is not None, "call inside the flow"
         yield context.task_runner
         return
-    from prefect_dask.task_runners import (
-        DaskTaskRunner,  # imports dask.distributed: only when needed
-    )
+    # imported here: prefect_dask imports dask.distributed, which a local run does not need
+    from prefect_dask.task_runners import DaskTaskRunner
 
     with DaskTaskRunner(address=dask_address) as runner:
         yield runner
