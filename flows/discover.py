@@ -4,13 +4,12 @@ run's plan (``warehouse.work_plan``) groups them into."""
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any
 
 from flows.readers import ReadProblem, input_format, read_input
+from flows.sources import Source
 from transforms.fingerprint import doc_id
 from transforms.jsonl_records import BrokenLine, parse_jsonl
 from transforms.sites import site_for
@@ -49,16 +48,6 @@ class WorkItem:
 SOURCE_FILE_FIELDS = tuple(f.name for f in fields(SourceFile))
 
 
-def candidate_paths(source: Path) -> Iterator[Path]:
-    """Supported files under ``source``, in sorted walk order, as the walk finds them;
-    hidden files and folders are passed over."""
-    for folder, subfolders, names in os.walk(source):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        for name in sorted(names):
-            if not name.startswith(".") and input_format(name):
-                yield Path(folder, name)
-
-
 @dataclass(frozen=True)
 class WalkPart:
     """Consecutive candidate files of the walk, numbered from ``first``: their paths relative
@@ -77,9 +66,9 @@ class WalkPart:
         return list(enumerate(self.joined.split("\0"), start=self.first))
 
 
-def walk_parts(source: Path, size: int) -> Iterator[WalkPart]:
+def walk_parts(source: Source, size: int) -> Iterator[WalkPart]:
     """The candidate files under ``source``, ``size`` at a time, as the walk finds them."""
-    relatives = (p.relative_to(source).as_posix() for p in candidate_paths(source))
+    relatives = source.relatives()
     first = 0
     for number in itertools.count(1):
         batch = list(itertools.islice(relatives, size))
@@ -94,26 +83,24 @@ def _row(**fields: Any) -> Row:
 
 
 def _probe(
-    root: Path, position: int, relative: str, stored: StoredStats, max_bytes: int
+    source: Source, position: int, relative: str, stored: StoredStats, max_bytes: int
 ) -> list[Row] | None:
     """The found rows of one file (one per JSON Lines record), or None when its size and
     modification time equal those of its path's newest stored version (skipped unread)."""
-    path = root / relative
-    where = {"position": position, "path": str(path), "relative": relative}
-    site = site_for(relative, root.name)
-    fmt = input_format(path.name) or "text"
+    where = {"position": position, "path": relative, "relative": relative}
+    site = site_for(relative, source.name)
+    fmt = input_format(relative) or "text"
     try:
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            raise ReadProblem("outside_source", "symlink leads outside SOURCE")
-        on_disk = path.stat()
-        if fmt != "jsonl" and stored.get(relative) == (on_disk.st_size, on_disk.st_mtime_ns):
+        found = source.locate(relative)
+        where["path"] = found.path
+        if fmt != "jsonl" and stored.get(relative) == (found.size, found.mtime_ns):
             return None
-        raw = read_input(str(path), max_bytes)
+        raw = read_input(found.path, max_bytes)
     except ReadProblem as problem:
         return [_row(**where, reason=problem.reason, detail=problem.detail)]
     except OSError as err:
         return [_row(**where, reason="unreadable", detail=err.strerror or str(err))]
-    file_info = {"file_size": on_disk.st_size, "file_mtime_ns": on_disk.st_mtime_ns}
+    file_info = {"file_size": found.size, "file_mtime_ns": found.mtime_ns}
     if fmt != "jsonl":
         return [
             _row(**where, site=site, format=fmt, size=len(raw), doc_id=doc_id(raw), **file_info)
@@ -146,7 +133,7 @@ def discover_chunk(
     layout: Layout,
     load_id: str,
     part: str,
-    root: Path,
+    source: Source,
     stored: StoredStats,
     max_bytes: int,
 ) -> int:
@@ -155,7 +142,7 @@ def discover_chunk(
     rows: list[Row] = []
     skipped = 0
     for position, relative in chunk:
-        found = _probe(root, position, relative, stored, max_bytes)
+        found = _probe(source, position, relative, stored, max_bytes)
         if found is None:
             skipped += 1
         else:

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
@@ -29,6 +28,7 @@ from flows.settings import (
     Limits,
     warehouse_folder,
 )
+from flows.sources import Source
 from warehouse import dedup, loads, site_evidence, work_plan
 from warehouse.dedup import DedupCounts
 from warehouse.layout import Layout, new_load_id
@@ -82,7 +82,7 @@ def prepare_warehouse(job: LoadJob) -> None:
     task_run_name="discover files {part.number}",
     cache_policy=NO_CACHE,
 )
-def discover_files(job: LoadJob, source: Path, part: WalkPart) -> int:
+def discover_files(job: LoadJob, source: Source, part: WalkPart) -> int:
     """Read and hash a part of the walk on every core; return how many files were skipped
     unread."""
     paths = part.paths()
@@ -233,8 +233,8 @@ def ingest(
     into the warehouse as one load; with ``dask_address``, discover and clean on that Dask
     cluster."""
     logger = get_run_logger()
-    source_path = Path(source).expanduser().resolve()
-    if not source_path.is_dir():
+    pages = Source.at(source)
+    if not pages.exists():
         raise FileNotFoundError(f"SOURCE {source} is not a folder")
     layout = Layout.at(warehouse_folder(warehouse))
     started_at = datetime.now(UTC)
@@ -245,7 +245,7 @@ def ingest(
         Limits(int(max_file_mb * 2**20), max_page_seconds),
         in_process=dask_address is not None,
     )
-    summary = IngestSummary(job.load_id, str(source_path), layout.url)
+    summary = IngestSummary(job.load_id, pages.url, layout.url)
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -269,9 +269,9 @@ def ingest(
         lap("prepare warehouse")
 
         def discovering() -> Iterator[PrefectFuture[int]]:
-            for part in walk_parts(source_path, DISCOVER_BATCH):
+            for part in walk_parts(pages, DISCOVER_BATCH):
                 summary.files_seen += len(part)
-                parameters = {"job": job, "source": source_path, "part": part}
+                parameters = {"job": job, "source": pages, "part": part}
                 yield runner.submit(discover_files, parameters)
 
         _windowed(discovering(), add_skipped, BATCHES_IN_FLIGHT)

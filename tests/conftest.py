@@ -100,6 +100,27 @@ def write_corpus(folder: Path, n_sites: int = 12, pages_per_site: int = 60) -> N
     (folder / "empty.txt").write_bytes(b"")
 
 
+# Every table's content, less what differs between two runs of the same pages (load ids, times).
+CONTENT_QUERIES = {
+    "documents": "SELECT doc_id, source, site, format, bytes FROM documents",
+    "articles": "SELECT doc_id, source, site, title, body, n_words FROM articles",
+    "lines": "SELECT doc_id, line_no, text, label, rule FROM lines",
+    "headline_mentions": "SELECT doc_id, site, headline, section, position FROM headline_mentions",
+    "quarantine": "SELECT source, content_hash, reason, detail FROM quarantine",
+    "headlines": "SELECT headline_key, headline, n_docs, n_sites, first_seen_doc FROM headlines",
+    "duplicates": "SELECT doc_id, canonical_doc_id, method FROM duplicates",
+}
+
+
+def warehouse_contents(warehouse: str | Path) -> dict[str, list[tuple]]:
+    """``CONTENT_QUERIES`` run on the warehouse at ``warehouse``, each result sorted."""
+    from warehouse.layout import Layout
+    from warehouse.query import run_query
+
+    layout = Layout.at(warehouse)
+    return {name: sorted(run_query(layout, sql).rows) for name, sql in CONTENT_QUERIES.items()}
+
+
 def start_run(source: Path, warehouse: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """`pagewash run` in its own process, its log readable on ``stderr``."""
     command = [PAGEWASH, "run", str(source), "--warehouse", str(warehouse), "--batch-size", "100"]

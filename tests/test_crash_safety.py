@@ -10,27 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import start_run, write_corpus
+from tests.conftest import CONTENT_QUERIES, start_run, warehouse_contents, write_corpus
 from warehouse.layout import EMPTY_FILE, Layout, load_id_of
 from warehouse.loads import completed_loads
-from warehouse.query import run_query
 
 pytestmark = pytest.mark.slow
 
 KILLS = 20
-CONTENT_QUERIES = {
-    "documents": "SELECT doc_id, source, site, format, bytes FROM documents",
-    "articles": "SELECT doc_id, source, site, title, body, n_words FROM articles",
-    "lines": "SELECT doc_id, line_no, text, label, rule FROM lines",
-    "headline_mentions": "SELECT doc_id, site, headline, section, position FROM headline_mentions",
-    "quarantine": "SELECT source, content_hash, reason, detail FROM quarantine",
-    "headlines": "SELECT headline_key, headline, n_docs, n_sites, first_seen_doc FROM headlines",
-}
-
-
-def _contents(warehouse: Path) -> dict[str, list[tuple]]:
-    layout = Layout.at(warehouse)
-    return {name: sorted(run_query(layout, sql).rows) for name, sql in CONTENT_QUERIES.items()}
 
 
 def _children(pid: int) -> set[int]:
@@ -86,7 +72,7 @@ def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_en
     _, log = final.communicate(timeout=600)
     assert final.returncode == 0, log.decode()[-2000:]
 
-    want, got = _contents(clean), _contents(killed)
+    want, got = warehouse_contents(clean), warehouse_contents(killed)
     for table in CONTENT_QUERIES:
         assert len(got[table]) == len(want[table]), table
         assert got[table] == want[table], table
