@@ -54,6 +54,31 @@ SEPARATORS = [" » ", " > ", " / ", " › "]
 
 
 @dataclass(frozen=True)
+class PageParts:
+    """What a page shows, in order, before it is written out as text or HTML."""
+
+    site_name: str | None
+    breadcrumb: str | None
+    teaser: str | None  # a teaser-first page's cut first paragraph
+    title: str | None  # the title line (None on teaser-first pages)
+    byline: str | None
+    paragraphs: tuple[str, ...]
+    sections: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]  # header, entries
+    footers: tuple[str, ...]
+    cookie: str | None
+
+    def lines(self) -> list[str]:
+        """The page as the lines of a scraped text file."""
+        head = [self.site_name, self.teaser, self.breadcrumb, self.title, self.byline]
+        lines = [line for line in head if line is not None] + list(self.paragraphs)
+        for header, entries in self.sections:
+            lines.append(header)
+            for headline, teaser in entries:
+                lines.extend([headline] if teaser is None else [headline, teaser])
+        return lines + list(self.footers) + ([self.cookie] if self.cookie else [])
+
+
+@dataclass(frozen=True)
 class SyntheticPage:
     """A generated page with its gold labels."""
 
@@ -65,6 +90,7 @@ class SyntheticPage:
     gold_title: str | None
     headlines: tuple[str, ...]
     teaser_first: bool
+    parts: PageParts | None = None
 
     @property
     def text(self) -> str:
@@ -161,14 +187,11 @@ def render_page(
     article = article or new_article(rng, t.language)
     title, paragraphs = article.title, list(article.paragraphs)
     body = "\n\n".join(paragraphs)
-    lines: list[str] = []
+    teaser = breadcrumb = title_line = byline = None
     gold_title: str | None = title
-    if t.site_name:
-        lines.append(t.site_name)
     if t.teaser_first:
         first = paragraphs[0]
-        cut = first[: rng.randint(min(60, len(first) - 1), len(first) - 1)]
-        lines.append(cut)
+        teaser = first[: rng.randint(min(60, len(first) - 1), len(first) - 1)]
         if t.glued_title:
             paragraphs[0] = f"{title} Source: {first}"
         else:
@@ -176,26 +199,28 @@ def render_page(
     else:
         if t.breadcrumb:
             section = w.headline().split()[0]
-            lines.append(f"{t.breadcrumb}{section}{t.breadcrumb[len(HOME[t.language]) :]}{title}")
-        lines.append(title)
+            breadcrumb = f"{t.breadcrumb}{section}{t.breadcrumb[len(HOME[t.language]) :]}{title}"
+        title_line = title
         if t.byline:
-            lines.append(
+            byline = (
                 f"By {w.headline().split()[0]} {w.headline().split()[0]} | "
                 f"{rng.randint(1, 28)} March {rng.randint(2015, 2026)}"
             )
-    lines.extend(paragraphs)
-    headlines: list[str] = []
-    for header, with_teasers in t.sections:
-        lines.append(header)
-        for headline, teaser in rng.sample(t.pool, k=rng.randint(3, 6)):
-            lines.append(headline)
-            headlines.append(headline)
-            if with_teasers:
-                lines.append(teaser)
-    lines.extend(t.footers)
-    if t.cookie:
-        lines.append(t.cookie)
-    spaced = [part for line in lines for part in (line, "")][:-1]
+    sections = tuple(
+        (
+            header,
+            tuple(
+                (h, tz if with_teasers else None)
+                for h, tz in rng.sample(t.pool, k=rng.randint(3, 6))
+            ),
+        )
+        for header, with_teasers in t.sections
+    )
+    parts = PageParts(
+        t.site_name, breadcrumb, teaser, title_line, byline, tuple(paragraphs), sections,
+        t.footers, t.cookie,
+    )  # fmt: skip
+    spaced = [part for line in parts.lines() for part in (line, "")][:-1]
     return SyntheticPage(
         t.site,
         f"page{number:04d}.txt",
@@ -203,8 +228,9 @@ def render_page(
         tuple(spaced),
         body,
         gold_title,
-        tuple(headlines),
+        tuple(h for _, entries in sections for h, _ in entries),
         t.teaser_first,
+        parts,
     )
 
 

@@ -71,3 +71,13 @@ def test_a_page_with_text_never_comes_out_empty(lines):
 def test_cleaning_a_clean_body_changes_nothing(lines):
     body = label_lines(lines).body
     assert label_lines(body.split("\n")).body == body
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(PAGES, st.data())
+def test_markup_regions_never_empty_a_page_nor_leave_a_line_unlabeled(lines, data):
+    regions = st.sampled_from(["nav", "aside", "footer", "cookie", "sidebar", "unknown"])
+    outside = data.draw(st.dictionaries(st.integers(0, max(len(lines) - 1, 0)), regions))
+    doc = label_lines(lines, outside)
+    assert [line.line_no for line in doc.lines] == list(range(len(lines)))
+    assert bool(doc.body.strip()) == any(line.strip() for line in lines)

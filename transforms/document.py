@@ -1,7 +1,8 @@
 """Clean one input file: bytes and format in, a clean document or a rejection out.
 
-Rule: decode (see ``decode``), render HTML to lines (see ``html_lines``) or split text into
-lines, label the lines (see ``labeler``). A page whose labeled body is empty is rejected.
+Rule: decode (see ``decode``), render HTML to lines and the regions the markup places them
+in (see ``html_lines``) or split text into lines, label the lines (see ``labeler``). A page
+whose labeled body is empty is rejected.
 
 >>> build_document(b"Home > News > Storm\\nStorm\\nRain fell all day on the coast.", "text").title
 'Storm'
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 
 from transforms.decode import decode_text
-from transforms.html_lines import html_lines
+from transforms.html_lines import html_blocks
 from transforms.labeler import label_lines
 from transforms.records import CleanDocument, Rejection
 
@@ -43,10 +44,11 @@ def build_document(raw: bytes, fmt: str) -> CleanDocument | Rejection:
         return text
     # Scrapers often save HTML under .txt: sniff the start rather than trust the suffix.
     if fmt == "html" or _HTML_START.match(text[:1024]):
-        lines = html_lines(text)
+        blocks = html_blocks(text)
+        lines = [line for line, _ in blocks]
+        doc = label_lines(lines, {i: region for i, (_, region) in enumerate(blocks) if region})
     else:
-        lines = text.splitlines()
-    doc = label_lines(lines)
+        doc = label_lines(text.splitlines())
     if not doc.body.strip():
         return Rejection("no_text", "no visible text after parsing")
     return doc

@@ -1,23 +1,43 @@
-"""Render an HTML page to the visible lines the text labeler reads.
+"""Render an HTML page to the visible lines the text labeler reads, with the markup's evidence.
 
-Rule: script, style, head, nav, header, footer, aside and similar non-content elements are
-dropped; every block element (p, div, h1-h6, li, tr, ...) starts a new line; inline text is
-joined with single spaces.
+Rule: script, style, head, forms and other non-text elements are dropped; every block element
+(p, div, h1-h6, li, tr, ...) starts a new line; inline text is joined with single spaces.
+A line inside a *region* the markup places outside the article keeps that region's name,
+for the labeler (``label_lines(..., outside=...)``): the landmarks ``nav``, ``aside``,
+``footer`` and ``header`` (a header inside an ``article`` or ``main`` is the article's own),
+and elements whose class or id names a kind of boilerplate (``BOILERPLATE_NAMES``: menu,
+sidebar, breadcrumb, related, share, comment, cookie, ...). An element that holds the
+page's ``article`` or ``main`` is never a region, whatever its names.
 
 >>> html_lines("<nav>Menu</nav><h1>Storm</h1><p>Rain <b>fell</b>.</p>")
-['Storm', 'Rain fell.']
+['Menu', 'Storm', 'Rain fell.']
+>>> html_blocks('<div class="site-menu">Home</div><article><p>Rain.</p></article>')
+[('Home', 'menu'), ('Rain.', None)]
 """
 
 from __future__ import annotations
+
+import re
 
 from bs4 import BeautifulSoup
 from bs4.element import CData, NavigableString, PageElement, Tag
 
 # fmt: off
 DROPPED_TAGS = frozenset({
-    "script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside",
-    "form", "iframe", "svg", "canvas", "button", "select", "object", "embed",
+    "script", "style", "noscript", "template", "head", "form", "iframe", "svg", "canvas",
+    "button", "select", "object", "embed",
 })
+REGION_TAGS = frozenset({"nav", "aside", "footer", "header"})
+# Class and id words of boilerplate containers, as sites name them (after boilerpipe's and
+# trafilatura's lists of the same kind); "ad" must be a whole word ("ad-slot", not "head").
+BOILERPLATE_NAMES = frozenset({
+    "nav", "navbar", "navigation", "menu", "menubar", "skip", "pagination", "pager",
+    "masthead", "breadcrumb", "breadcrumbs", "crumbs", "footer", "sidebar", "widget",
+    "related", "popular", "trending", "recommended", "tags", "tagcloud", "share", "sharing",
+    "social", "comment", "comments", "cookie", "cookies", "consent", "gdpr", "advert",
+    "advertisement", "ad", "ads", "promo", "sponsored", "newsletter", "subscribe", "signup",
+})
+ARTICLE_TAGS = frozenset({"article", "main"})
 BLOCK_TAGS = frozenset({
     "address", "article", "blockquote", "body", "dd", "details", "dialog", "div", "dl", "dt",
     "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li",
@@ -26,6 +46,8 @@ BLOCK_TAGS = frozenset({
 # fmt: on
 # Visible text nodes; comments, doctypes and processing instructions are other subclasses.
 _TEXT_TYPES = (NavigableString, CData)
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+_NOT_A_REGION = ""  # memo value of a tag whose ancestors hold no region
 
 
 def _after(tag: Tag) -> PageElement | None:
@@ -51,31 +73,92 @@ def _block_of(tag: Tag | None, memo: dict[int, Tag | None]) -> Tag | None:
     return found
 
 
-def html_lines(html: str) -> list[str]:
-    """The page's visible text, one line per block element, blank lines dropped.
+def _names(tag: Tag) -> set[str]:
+    """The lower-cased words of a tag's class and id ("sidebarWidget" is one word)."""
+    classes = tag.get("class")
+    words = [str(c) for c in classes] if isinstance(classes, list) else [str(classes or "")]
+    text = " ".join([*words, str(tag.get("id") or "")])
+    return set(_NAME_WORD.findall(text.lower()))
+
+
+def _own_region(tag: Tag, holds_article: set[int]) -> str | None:
+    """The region ``tag`` itself opens, if any (see the module's rule)."""
+    if id(tag) in holds_article:
+        return None
+    if tag.name in REGION_TAGS:
+        return tag.name
+    named = _names(tag) & BOILERPLATE_NAMES
+    return min(named) if named else None
+
+
+def _region_of(tag: Tag | None, memo: dict[int, str], holds_article: set[int]) -> str | None:
+    """The innermost region at or above ``tag`` (memoized, so a walk stays linear)."""
+    path: list[Tag] = []
+    node, found = tag, _NOT_A_REGION
+    while node is not None and node.name != "[document]":
+        if id(node) in memo:
+            found = memo[id(node)]
+            break
+        path.append(node)
+        region = _own_region(node, holds_article)
+        if region is not None:
+            found = region
+            break
+        node = node.parent
+    for visited in path:
+        memo[id(visited)] = found
+    return found or None
+
+
+def _holding_article(soup: BeautifulSoup) -> set[int]:
+    """Ids of the article/main elements and of every element above them."""
+    held: set[int] = set()
+    articles = soup.find_all(ARTICLE_TAGS)
+    for tag in articles:
+        node: Tag | None = tag
+        while node is not None and id(node) not in held:
+            held.add(id(node))
+            node = node.parent
+    inner = {id(t) for t in articles}
+    for tag in soup.find_all("header"):  # an article's own header is no region
+        if any(id(p) in inner for p in tag.parents):
+            held.add(id(tag))
+    return held
+
+
+def html_blocks(html: str) -> list[tuple[str, str | None]]:
+    """The page's visible text, one line per block element, blank lines dropped, each with
+    the region it stands in (None: not placed outside the article by the markup).
 
     The tree is walked once in document order without modifying it, so the cost stays
     linear even for pages nested 100,000 levels deep.
     """
     soup = BeautifulSoup(html, "html.parser")
-    lines: list[list[str]] = [[]]
-    memo: dict[int, Tag | None] = {}
+    holds_article = _holding_article(soup)
+    lines: list[tuple[list[str], str | None]] = [([], None)]
+    blocks: dict[int, Tag | None] = {}
+    regions: dict[int, str] = {}
     current: Tag | None = None
     element: PageElement | None = soup.contents[0] if soup.contents else None
     while element is not None:
         if isinstance(element, Tag):
             if element.name in DROPPED_TAGS:
-                lines[-1].append(" ")  # what stood between two texts still separates them
+                lines[-1][0].append(" ")  # what stood between two texts still separates them
                 element = _after(element)
                 continue
             if element.name == "br":
-                lines.append([])
+                lines.append(([], lines[-1][1]))
         elif type(element) in _TEXT_TYPES:
-            block = _block_of(element.parent, memo)
+            block = _block_of(element.parent, blocks)
             if block is not current:
-                lines.append([])
+                lines.append(([], _region_of(element.parent, regions, holds_article)))
                 current = block
-            lines[-1].append(str(element))
+            lines[-1][0].append(str(element))
         element = element.next_element
-    joined = (" ".join("".join(parts).split()) for parts in lines)
-    return [line for line in joined if line]
+    joined = ((" ".join("".join(parts).split()), region) for parts, region in lines)
+    return [(line, region) for line, region in joined if line]
+
+
+def html_lines(html: str) -> list[str]:
+    """The lines of ``html_blocks``, without their regions."""
+    return [line for line, _ in html_blocks(html)]

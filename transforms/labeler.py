@@ -13,14 +13,18 @@ rule has labeled):
    longer nearby line is a teaser; the fuller line is kept. Text glued in front of the
    repeat ("Title Source: body...") is taken as the title (``glued_title``). A line equal to
    an earlier one is a repeat (``duplicate_line``).
-4. The article span runs from the first to the last paragraph-like line left (and any
+4. ``markup:<region>``: a line the HTML markup places outside the article (``outside``,
+   from ``html_lines.html_blocks``: a nav, aside, footer, or an element named like a menu,
+   sidebar or cookie notice) gets its region's label, unless no paragraph-like line would
+   be left outside every region (markup that wraps the article itself is ignored).
+5. The article span runs from the first to the last paragraph-like line left (and any
    short finished sentences right after it). Before it:
    bylines/dates, the title (the last title-like line), a site name (the first line) and
    navigation. After it: footer. Inside it: content, less known boilerplate prompts and
    exact repeats.
-5. ``fallback_longest``: a page never comes out empty; if no line qualified as article text,
+6. ``fallback_longest``: a page never comes out empty; if no line qualified as article text,
    the longest free lines are kept, or else the single longest line.
-6. ``recheck:<rule>``: the kept text is read again as a page of its own until the rules
+7. ``recheck:<rule>``: the kept text is read again as a page of its own until the rules
    remove nothing more, so cleaning a clean body changes nothing.
 
 >>> doc = label_lines(["My Site", "", "A storm hits the coast", "", "Rain fell all day. " * 3])
@@ -33,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from transforms.headline_key import headline_key
@@ -57,6 +61,22 @@ REPEAT_WINDOW = 12
 MAX_SETTLE_ROUNDS = 4
 # Text glued in front of a repeated teaser is a title only when at most this long.
 MAX_GLUED_TITLE_SIZE = 30
+# The label of a line in a region of the markup outside the article (html_lines' names).
+REGION_LABELS: dict[str, Label] = {
+    **dict.fromkeys(("breadcrumb", "breadcrumbs", "crumbs"), Label.BREADCRUMB),
+    **dict.fromkeys(("footer",), Label.FOOTER),
+    **dict.fromkeys(
+        ("aside", "sidebar", "widget", "related", "popular", "trending", "recommended", "tags",
+         "tagcloud"),
+        Label.SIDEBAR_TEASER,
+    ),
+    **dict.fromkeys(
+        ("share", "sharing", "social", "comment", "comments", "cookie", "cookies", "consent",
+         "gdpr", "advert", "advertisement", "ad", "ads", "promo", "sponsored", "newsletter",
+         "subscribe", "signup"),
+        Label.AD,
+    ),
+}  # fmt: skip
 
 
 @dataclass
@@ -64,6 +84,7 @@ class _Page:
     """Working state of one page while rules label it (private, never leaves this module)."""
 
     feats: list[LineFeatures]
+    outside: dict[int, str] = field(default_factory=dict)  # line index -> markup region
     labels: dict[int, tuple[Label, str]] = field(default_factory=dict)
     title: str | None = None
     kept_from: dict[int, int] = field(default_factory=dict)
@@ -76,11 +97,14 @@ class _Page:
         self.labels[i] = (label, rule)
 
 
-def label_lines(lines: Sequence[str]) -> CleanDocument:
-    """Label each line of ``lines`` and assemble the clean document."""
+def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) -> CleanDocument:
+    """Label each line of ``lines`` and assemble the clean document; ``outside`` maps the
+    numbers of lines the markup places outside the article to their region (rule 4)."""
     stripped = [" ".join(line.split()) for line in lines]
     nonblank = [i for i, text in enumerate(stripped) if text]
     page = _Page([measure(stripped[i], k) for k, i in enumerate(nonblank)])
+    if outside:
+        page.outside = {k: outside[i] for k, i in enumerate(nonblank) if i in outside}
     _apply_rules(page)
     _settle(page)
 
@@ -104,6 +128,7 @@ def _apply_rules(page: _Page) -> None:
     _mark_sidebars(page)
     _mark_teaser_repeats(page)
     _mark_duplicates(page)
+    _mark_outside(page)
     _mark_article_span(page)
     _mark_fallback(page)
 
@@ -315,6 +340,15 @@ def _mark_duplicates(page: _Page) -> None:
             if f.key in seen:
                 page.mark(f.index, Label.REPEAT, "duplicate_line")
             seen.add(f.key)
+
+
+def _mark_outside(page: _Page) -> None:
+    """Label the free lines the markup places outside the article, by region (rule 4)."""
+    if not any(f.paragraph_like and f.index not in page.outside for f in page.feats):
+        return
+    for k, region in page.outside.items():
+        if page.free(k):
+            page.mark(k, REGION_LABELS.get(region, Label.NAV), f"markup:{region}")
 
 
 def _mark_article_span(page: _Page) -> None:
