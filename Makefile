@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The UI test's headless browser: Debian's package, not Playwright's download (unreachable here).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint browser clean
+.PHONY: demo test lint browser bench bench-quality clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ browser:  ## install Debian's chromium for the UI test when it is missing (needs
 	    "run 'sudo apt-get install chromium' or set CHROMIUM=/path/to/chromium." \
 	    "Without it the UI test is skipped (under CI=true it fails)."; \
 	fi
+
+$(VENV)/.bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+bench: $(INSTALLED)  ## throughput: the full ingest flow against a read-and-write floor
+	$(BIN)/python -m benchmarks.throughput
+
+bench-quality: $(VENV)/.bench  ## extraction quality, text and HTML, against trafilatura
+	$(BIN)/python -m benchmarks.quality
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis
