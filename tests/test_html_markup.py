@@ -72,3 +72,17 @@ def test_markup_that_wraps_every_paragraph_is_ignored_rather_than_emptying_the_p
 def test_class_words_are_whole_words_so_a_heading_class_is_no_ad():
     html = f'<div class="heading"><h1>{TITLE}</h1></div><p>{BODY_1}</p>'
     assert html_blocks(html)[0] == (TITLE, None)
+
+
+def test_a_region_holding_most_of_the_text_wraps_the_article_and_only_it_is_ignored():
+    footer = (
+        "The Harbour Gazette is published by Harbour Media Ltd, registered in the county, and "
+        "all of its content is protected; see the terms of use for the rules on reuse."
+    )
+    html = (
+        f'<div class="content-with-sidebar"><p>{BODY_1}</p><p>{BODY_2}</p></div>'
+        f'<div class="site-footer"><p>{footer}</p></div>'
+    )
+    doc = _clean(html)
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert [line.rule for line in doc.lines if line.text == footer] == ["markup:footer"]

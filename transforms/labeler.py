@@ -15,8 +15,8 @@ rule has labeled):
    an earlier one is a repeat (``duplicate_line``).
 4. ``markup:<region>``: a line the HTML markup places outside the article (``outside``,
    from ``html_lines.html_blocks``: a nav, aside, footer, or an element named like a menu,
-   sidebar or cookie notice) gets its region's label, unless no paragraph-like line would
-   be left outside every region (markup that wraps the article itself is ignored).
+   sidebar or cookie notice) gets its region's label; a region holding most of the page's
+   paragraph text wraps the article itself and is ignored.
 5. The article span runs from the first to the last paragraph-like line left (and any
    short finished sentences right after it). Before it:
    bylines/dates, the title (the last title-like line), a site name (the first line) and
@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import statistics
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -343,11 +344,22 @@ def _mark_duplicates(page: _Page) -> None:
 
 
 def _mark_outside(page: _Page) -> None:
-    """Label the free lines the markup places outside the article, by region (rule 4)."""
-    if not any(f.paragraph_like and f.index not in page.outside for f in page.feats):
+    """Label the free lines the markup places outside the article, by region (rule 4).
+
+    A region holding more than half of the page's paragraph text is the article's own
+    wrapper, whatever its name (``<div class="content-with-sidebar">``), and is ignored; so
+    are all regions when no paragraph would be left outside the others.
+    """
+    held: Counter[str] = Counter()
+    for f in page.feats:
+        if f.paragraph_like:
+            held[page.outside.get(f.index, "")] += f.size
+    total = sum(held.values())
+    trusted = {r for r in set(page.outside.values()) if held[r] * 2 <= total}
+    if not any(f.paragraph_like and page.outside.get(f.index) not in trusted for f in page.feats):
         return
     for k, region in page.outside.items():
-        if page.free(k):
+        if region in trusted and page.free(k):
             page.mark(k, REGION_LABELS.get(region, Label.NAV), f"markup:{region}")
 
 
