@@ -77,3 +77,14 @@ def test_a_run_on_a_dask_cluster_loads_what_a_local_run_loads(corpus, tmp_path, 
     assert len(local["duplicates"]) == 1  # the edited copy
     for table in CONTENTS:
         assert dask[table] == local[table], table
+
+
+def test_a_dask_address_without_a_prefect_server_is_refused_in_one_line(tmp_path):
+    (tmp_path / "inbox").mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    command = [PAGEWASH, "run", str(tmp_path / "inbox"), "--dask-address", "tcp://127.0.0.1:1"]
+    done = subprocess.run(command, env=env, capture_output=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        "pagewash: error: --dask-address needs a Prefect server: set PREFECT_API_URL"
+    ]
