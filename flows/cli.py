@@ -1,4 +1,4 @@
-"""The ``pagewash`` command: ``run`` a load, ``query`` the warehouse."""
+"""The ``pagewash`` command: ``run`` a load, ``maintain`` or ``query`` the warehouse."""
 
 from __future__ import annotations
 
@@ -81,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
         help=f"documents per Prefect task (default: {DEFAULT_BATCH_SIZE})",
     )
 
+    maintain = commands.add_parser(
+        "maintain", help="compact small Parquet files and refresh the derived tables"
+    )
+    maintain.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
+
     query = commands.add_parser("query", help="run read-only DuckDB SQL over the warehouse tables")
     query.add_argument("sql", metavar="SQL")
     query.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
@@ -103,6 +108,22 @@ def _prefect_problem() -> str | None:
     return None
 
 
+def _writer_problem(warehouse: str) -> str | None:
+    """Why this process cannot write ``warehouse`` now (another run holds it, or it is not
+    writable), else None; checked before Prefect starts, so the user sees one line and no
+    flow traceback."""
+    from warehouse.layout import Layout
+    from warehouse.lock import WarehouseBusy, writer_lock
+
+    try:
+        with writer_lock(Layout.at(warehouse)):
+            return None
+    except WarehouseBusy as err:
+        return str(err)
+    except OSError as err:
+        return f"cannot write the warehouse {warehouse}: {err.strerror or err}"
+
+
 def _run(args: argparse.Namespace) -> int:
     source = Path(args.source)
     if not source.is_dir():
@@ -115,19 +136,10 @@ def _run(args: argparse.Namespace) -> int:
         # an embedded server lives in this process only: each Dask worker would start its own
         return _fail("--dask-address needs a Prefect server: set PREFECT_API_URL", EXIT_USAGE)
     warehouse = warehouse_folder(args.warehouse)
-    from warehouse.layout import Layout
-    from warehouse.lock import WarehouseBusy, writer_lock
-
-    try:  # fail before Prefect starts, so the user sees one line and no flow traceback
-        with writer_lock(Layout.at(warehouse)):
-            pass
-    except WarehouseBusy as err:
-        return _fail(str(err))
-    except OSError as err:
-        return _fail(f"cannot write the warehouse {warehouse}: {err.strerror or err}")
-    if (problem := _prefect_problem()) is not None:
+    if (problem := _writer_problem(warehouse) or _prefect_problem()) is not None:
         return _fail(problem)
     from flows.ingest import ingest  # imported late: Prefect takes seconds to import
+    from warehouse.lock import WarehouseBusy
 
     try:
         summary = ingest(
@@ -172,6 +184,23 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _maintain(args: argparse.Namespace) -> int:
+    warehouse = warehouse_folder(args.warehouse)
+    if (problem := _writer_problem(warehouse) or _prefect_problem()) is not None:
+        return _fail(problem)
+    from flows.maintain import maintain
+    from warehouse.lock import WarehouseBusy
+
+    try:
+        summary = maintain(warehouse)
+    except WarehouseBusy as err:  # another run took the lock since the check above
+        return _fail(str(err))
+    print(f"\nmaintenance {summary.run_id} of {summary.warehouse}: {summary.verdict}")
+    for t in summary.tables:
+        print(f"  {t.table:<18} {t.files_before:>5} -> {t.files_after:<5} files  {t.action}")
+    return 0
+
+
 def _query(args: argparse.Namespace) -> int:
     from warehouse.layout import Layout
     from warehouse.query import QueryError, run_query
@@ -186,7 +215,7 @@ def _query(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": _run, "serve": _serve, "query": _query}
+    commands = {"run": _run, "serve": _serve, "maintain": _maintain, "query": _query}
     return commands[args.command](args)
 
 

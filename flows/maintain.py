@@ -1,0 +1,116 @@
+"""The ``maintain`` flow: compact small Parquet files and refresh derived tables, as one commit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.maintain_report import MaintenanceSummary, summary_markdown, table_reports, verdict
+from flows.settings import DEFAULT_MIN_SMALL_FILES, DEFAULT_TARGET_FILE_MB, warehouse_folder
+from warehouse import compaction, derived, loads
+from warehouse.compaction import CompactionRule, Plan, StoredFile
+from warehouse.layout import Layout, new_load_id
+from warehouse.lock import writer_lock
+from warehouse.maintenance import Rewrite, commit_maintenance
+
+
+@task(name="recover warehouse", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def recover_warehouse(layout: Layout) -> None:
+    """Create the warehouse if needed, clear what killed runs left, delete replaced files."""
+    loads.initialize(layout)
+    removed = loads.recover(layout)
+    if removed:
+        get_run_logger().warning("removed %d files left by an interrupted run", len(removed))
+
+
+@task(name="refresh duplicates", cache_policy=NO_CACHE)
+def refresh_duplicates(layout: Layout, run_id: str) -> Rewrite | None:
+    """Rebuild ``duplicates`` from all history; keep it only if the stored one differs."""
+    refreshed = derived.refresh_duplicates(layout, run_id)
+    if refreshed is None:
+        get_run_logger().info("duplicates is up to date")
+    else:
+        get_run_logger().warning("duplicates was stale: rebuilt, %d rows", refreshed.rows)
+    return refreshed
+
+
+@task(name="list table files", cache_policy=NO_CACHE)
+def list_table_files(layout: Layout) -> dict[str, tuple[StoredFile, ...]]:
+    stored = compaction.stored_files(layout)
+    get_run_logger().info("%d data files in %d tables", sum(map(len, stored.values())), len(stored))
+    return stored
+
+
+@task(name="compact table", task_run_name="compact {plan.table}", cache_policy=NO_CACHE)
+def compact_table(layout: Layout, run_id: str, plan: Plan) -> Rewrite:
+    """Merge a table's small files into one sorted file, staged until the commit."""
+    rewrite = compaction.compact(layout, run_id, plan)
+    get_run_logger().info(
+        "%s: %d small files (%d rows, %.2f MB) merged into %d of %.2f MB",
+        plan.table,
+        len(plan.merged),
+        rewrite.rows,
+        rewrite.bytes_before / 2**20,
+        len(plan.groups),
+        rewrite.bytes_after / 2**20,
+    )
+    return rewrite
+
+
+@task(name="commit maintenance", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def commit(layout: Layout, run_id: str, rewrites: Sequence[Rewrite]) -> None:
+    """Move the staged files into place and record the run: its commit point."""
+    commit_maintenance(layout, run_id, rewrites, datetime.now(UTC))
+
+
+@flow(name="maintain", log_prints=True)
+def maintain(
+    warehouse: str | None = None,
+    target_file_mb: float = DEFAULT_TARGET_FILE_MB,
+    min_small_files: int = DEFAULT_MIN_SMALL_FILES,
+) -> MaintenanceSummary:
+    """Merge the small files (under ``target_file_mb`` of data) of each table that has at
+    least ``min_small_files`` of them into files of about that size, and rebuild the derived
+    tables, as one atomic commit."""
+    logger = get_run_logger()
+    layout = Layout.at(warehouse_folder(warehouse))
+    rule = CompactionRule(int(target_file_mb * 2**20), min_small_files)
+    run_id = new_load_id()
+    seconds: dict[str, float] = {}
+    with writer_lock(layout):
+        recover_warehouse(layout)
+        rewrites: list[Rewrite] = []
+        # first: the rebuild reads the run's staged tables as new rows, so nothing else is staged
+        clock = time.perf_counter()
+        if (refreshed := refresh_duplicates(layout, run_id)) is not None:
+            rewrites.append(refreshed)
+        seconds["duplicates"] = time.perf_counter() - clock
+        stored = list_table_files(layout)
+        for table, files in stored.items():
+            if plan := compaction.plan(table, files, rule):
+                clock = time.perf_counter()
+                rewrites.append(compact_table(layout, run_id, plan))
+                seconds[table] = time.perf_counter() - clock
+        if rewrites:
+            commit(layout, run_id, rewrites)
+        else:
+            loads.discard_staged(layout, run_id)
+    summary = MaintenanceSummary(
+        run_id,
+        layout.url,
+        bool(rewrites),
+        verdict(rewrites, f"{min_small_files} files under {target_file_mb:g} MB"),
+        table_reports(stored, rewrites, seconds),
+    )
+    create_markdown_artifact(
+        summary_markdown(summary),
+        key="maintenance-summary",
+        description=f"pagewash maintenance {run_id}",
+    )
+    logger.info("maintenance %s: %s", run_id, summary.verdict)
+    return summary
