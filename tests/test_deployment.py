@@ -304,6 +304,21 @@ def test_ui_artifact_page_shows_the_ingest_summary_of_the_load(deployed, ingest_
         assert item in text, f"{item!r} not on {url}: {text[:2000]}"
 
 
+def test_maintenance_deployment_runs_on_the_warehouse_the_deployed_ingest_filled(
+    deployed, ingest_run
+):
+    layout = Layout.at(ingest_run.warehouse)
+    articles = "SELECT doc_id, title, body FROM articles ORDER BY doc_id"
+    before = run_query(layout, articles).rows
+    run = _trigger(deployed, "maintain/scheduled-maintenance", warehouse=str(ingest_run.warehouse))
+    body = {"artifacts": {"flow_run_id": {"any_": [run.id]}}}
+    keys = {a["key"] for a in _post(deployed.api, "/artifacts/filter", body)}
+    assert "maintenance-summary" in keys
+    # maintenance rewrites files, never content: the same articles and the one load after it
+    assert run_query(layout, articles).rows == before
+    assert run_query(layout, "SELECT files_seen, ingested FROM loads").rows == [(14, 14)]
+
+
 def test_interval_schedule_picks_up_files_dropped_into_the_inbox_on_a_later_tick(
     deployed, tmp_path
 ):
