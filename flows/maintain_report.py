@@ -75,7 +75,8 @@ def verdict(rewrites: Sequence[Rewrite], rule: str) -> str:
     if compacted:
         merged = sum(len(r.replaced) for r in compacted)
         written = sum(r.files_after - r.files_before + len(r.replaced) for r in compacted)
-        done = f"compacted {len(compacted)} tables: {merged} small files into {written}"
+        tables = f"{len(compacted)} table" + ("s" if len(compacted) > 1 else "")
+        done = f"compacted {tables}: {merged} small files into {written}"
     else:
         done = f"nothing to compact (no table has {rule} to merge)"
     if any(r.action == "refresh" for r in rewrites):

@@ -89,6 +89,22 @@ def incremental(tmp_path_factory, prefect_harness) -> Path:
     return root
 
 
+def _summary_artifact(flow_run_id) -> str:
+    """The markdown of the ``maintenance-summary`` artifact of a flow run."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    async def artifacts():
+        async with get_client() as client:
+            found = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+            return await client.read_artifacts(artifact_filter=found)
+
+    (artifact,) = [a for a in asyncio.run(artifacts()) if a.key == "maintenance-summary"]
+    return str(artifact.data)
+
+
 def _copy(incremental: Path, tmp_path: Path) -> Layout:
     """A copy of the module's warehouse (the catalog rebuilt: its views name absolute paths)."""
     shutil.copytree(incremental / "wh", tmp_path / "wh")
@@ -99,7 +115,8 @@ def _copy(incremental: Path, tmp_path: Path) -> Layout:
 
 
 def test_every_append_table_has_a_sort_key_and_site_comes_first_where_there_is_one():
-    assert set(SORT_KEYS) == set(LOAD_TABLES) - DERIVED_TABLES
+    append_tables = set(LOAD_TABLES) - DERIVED_TABLES
+    assert set(SORT_KEYS) == append_tables, "give each append table a key in SORT_KEYS"
     for table, keys in SORT_KEYS.items():
         assert set(keys) <= set(SCHEMAS[table].names)
         assert ("site" in SCHEMAS[table].names) == (keys[0] == "site"), table
@@ -204,10 +221,14 @@ def test_compaction_keeps_every_row_of_every_table_with_fewer_files(incremental,
     before, files_before = _contents(layout), _catalog_files(layout)
     assert files_before["lines"] >= LOADS * 4
 
-    summary = maintain(str(layout.root), **SMALL)
+    state = maintain(str(layout.root), **SMALL, return_state=True)
+    summary = state.result()
 
     assert summary.committed
     assert _contents(layout) == before
+    markdown = _summary_artifact(state.state_details.flow_run_id)
+    lines = next(t for t in summary.tables if t.table == "lines")
+    assert f"| lines | compact | {files_before['lines']} | 1 | {lines.rows} |" in markdown
     files_after = _catalog_files(layout)
     for table in SORT_KEYS:
         assert files_after[table] == min(1, files_before[table]), table
