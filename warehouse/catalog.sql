@@ -12,11 +12,25 @@ CREATE OR REPLACE VIEW labeled_articles AS
 SELECT * FROM article_versions
 WHERE doc_id IN (SELECT doc_id FROM current_documents);
 
--- The same articles with the site-level boilerplate of their site removed
--- (warehouse/site_evidence.py): a body the evidence changed comes from refined_bodies.
+-- The same articles less the paragraphs site-level evidence removes (refined_bodies, see
+-- warehouse/site_evidence.py), by their positions in the body.
 CREATE OR REPLACE VIEW articles AS
-SELECT a.* REPLACE (coalesce(r.body, a.body) AS body, coalesce(r.n_words, a.n_words) AS n_words)
-FROM labeled_articles AS a LEFT JOIN refined_bodies AS r USING (doc_id);
+WITH refined AS (
+    SELECT a.*, array_to_string(
+        list_filter(
+            string_split(a.body, chr(10) || chr(10)),
+            lambda p, i: NOT list_contains(list_transform(r.removed, lambda x: x.position), i)
+        ),
+        chr(10) || chr(10)
+    ) AS refined_body
+    FROM labeled_articles AS a JOIN refined_bodies AS r USING (doc_id)
+)
+SELECT * FROM labeled_articles WHERE doc_id NOT IN (SELECT doc_id FROM refined_bodies)
+UNION ALL BY NAME
+SELECT * EXCLUDE (refined_body) REPLACE (
+    refined_body AS body,
+    len(regexp_split_to_array(refined_body, '\s+'))::INTEGER AS n_words
+) FROM refined;
 
 -- Every line with the label the labeler gave it, or the site-level rule that removed it
 -- afterwards (site_boilerplate for a repeated paragraph, sidebar_headline for a headline).
@@ -34,7 +48,7 @@ FROM labeled_lines AS l
 LEFT JOIN removed AS r
     ON r.doc_id = l.doc_id
     AND l.label = 'content'
-    AND r.paragraph_key = lower(trim(regexp_replace(l.text, '\s+', ' ', 'g')));
+    AND r.paragraph_key = md5_number_upper(lower(trim(regexp_replace(l.text, '\s+', ' ', 'g'))));
 
 -- One row per cluster of duplicate articles: its survivor, with the cluster's size.
 CREATE OR REPLACE VIEW unique_articles AS

@@ -94,11 +94,22 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("load_id", pa.string()),
         ]
     ),
+    "paragraphs": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("site", pa.string()),
+            ("position", pa.int32()),  # 1-based, among the body's paragraphs
+            ("paragraph_key", pa.uint64()),  # md5_number_upper of the lower-cased text
+            ("n_chars", pa.int32()),
+            ("n_words", pa.int32()),
+            ("load_id", pa.string()),
+        ]
+    ),
     "site_boilerplate": pa.schema(
         [
             ("site", pa.string()),
-            ("paragraph_key", pa.string()),  # lower-cased paragraph text
-            ("paragraph", pa.string()),  # its first form (by doc_id)
+            ("paragraph_key", pa.uint64()),
+            ("paragraph", pa.string()),  # its text in the smallest doc_id that has it
             ("n_stories", pa.int64()),  # distinct stories (duplicate clusters) that carry it
             ("site_stories", pa.int64()),  # distinct stories on the site
             ("load_id", pa.string()),
@@ -108,11 +119,17 @@ SCHEMAS: dict[str, pa.Schema] = {
         [
             ("doc_id", pa.string()),
             ("site", pa.string()),
-            ("body", pa.string()),  # the labeler's body less its site-level boilerplate
-            ("n_words", pa.int32()),
             (
-                "removed",
-                pa.list_(pa.struct([("paragraph_key", pa.string()), ("rule", pa.string())])),
+                "removed",  # the body paragraphs site evidence removes, in order
+                pa.list_(
+                    pa.struct(
+                        [
+                            ("position", pa.int32()),
+                            ("paragraph_key", pa.uint64()),
+                            ("rule", pa.string()),
+                        ]
+                    )
+                ),
             ),
             ("load_id", pa.string()),
         ]

@@ -40,6 +40,29 @@ MIN_SHARE = 0.1
 MAX_HEADLINE_WORDS = 25
 MIN_HEADLINE_CHARS = 20
 
+# A paragraph is known by a stable 64-bit key of its lower-cased text (md5, not DuckDB's
+# hash(), which may change between versions), so the corpus-wide counts run over integers.
+_KEY = "md5_number_upper(lower({}))"
+_PARTS = "string_split(a.body, chr(10) || chr(10))"
+
+# Every article's paragraphs, once: those of this load's articles (its files alone are read:
+# each file holds one load, so the filter on load_id skips all others by their statistics),
+# or with ``every_site`` those of any article that has none yet (a warehouse written before
+# paragraphs were kept).
+PARAGRAPHS_SQL = f"""
+WITH split AS (
+    SELECT a.doc_id, a.site, unnest({_PARTS}) AS paragraph,
+           generate_subscripts({_PARTS}, 1) AS position
+    FROM article_versions AS a
+    WHERE {{which}}
+)
+SELECT doc_id, site, position, {_KEY.format("paragraph")} AS paragraph_key,
+       length(paragraph) AS n_chars, len(string_split(paragraph, ' ')) AS n_words,
+       $load_id AS load_id
+FROM split WHERE paragraph <> ''
+ORDER BY site, doc_id, position
+"""
+
 TOUCHED_ALL_SQL = "CREATE TEMP TABLE touched AS SELECT DISTINCT site FROM labeled_articles"
 
 # The load's own sites, and the sites of articles whose story (cluster) the load changed.
@@ -56,75 +79,75 @@ SELECT DISTINCT a.site FROM labeled_articles AS a JOIN (
 ) AS changed USING (doc_id)
 """
 
-PARAGRAPHS_SQL = """
-CREATE TEMP TABLE paragraphs AS
-WITH stories AS (
-    SELECT a.doc_id, a.site, coalesce(d.canonical_doc_id, a.doc_id) AS story,
-           string_split(a.body, chr(10) || chr(10)) AS parts
-    FROM labeled_articles AS a LEFT JOIN duplicates AS d USING (doc_id)
-    WHERE a.site IN (SELECT site FROM touched)
-),
-split AS (
-    SELECT doc_id, site, story, unnest(parts) AS paragraph,
-           generate_subscripts(parts, 1) AS position
-    FROM stories
-)
-SELECT *, lower(paragraph) AS paragraph_key FROM split WHERE paragraph <> ''
+# The paragraphs of the current articles of the touched sites, with their story.
+CURRENT_SQL = """
+CREATE TEMP TABLE current AS
+SELECT p.doc_id, p.site, coalesce(d.canonical_doc_id, p.doc_id) AS story, p.position,
+       p.paragraph_key, p.n_chars, p.n_words
+FROM paragraphs AS p
+JOIN (SELECT DISTINCT doc_id FROM labeled_articles) AS a USING (doc_id)
+LEFT JOIN duplicates AS d USING (doc_id)
+WHERE p.site IN (SELECT site FROM touched)
 """
 
 BOILERPLATE_SQL = """
 CREATE TEMP TABLE boilerplate AS
-WITH sizes AS (SELECT site, count(DISTINCT story) AS site_stories FROM paragraphs GROUP BY site)
-SELECT p.site, p.paragraph_key, arg_min(p.paragraph, p.doc_id) AS paragraph,
-       count(DISTINCT p.story) AS n_stories, any_value(s.site_stories) AS site_stories
-FROM paragraphs AS p JOIN sizes AS s USING (site)
-GROUP BY p.site, p.paragraph_key
-HAVING count(DISTINCT p.story) >= greatest($min_stories, $min_share * any_value(s.site_stories))
+WITH sizes AS (SELECT site, count(DISTINCT story) AS site_stories FROM current GROUP BY site),
+repeated AS (  -- most paragraphs occur once: a plain count rules them out cheaply
+    SELECT site, paragraph_key FROM current
+    GROUP BY site, paragraph_key HAVING count(*) >= $min_stories
+)
+SELECT c.site, c.paragraph_key, count(DISTINCT c.story) AS n_stories,
+       any_value(s.site_stories) AS site_stories,
+       min({'doc_id': c.doc_id, 'position': c.position}) AS first
+FROM current AS c SEMI JOIN repeated AS r USING (site, paragraph_key)
+JOIN sizes AS s USING (site)
+GROUP BY c.site, c.paragraph_key
+HAVING count(DISTINCT c.story) >= greatest($min_stories, $min_share * any_value(s.site_stories))
 """
 
-SITE_BOILERPLATE_SQL = """
-SELECT *, $load_id AS load_id FROM boilerplate
+SITE_BOILERPLATE_SQL = f"""
+SELECT b.site, b.paragraph_key, {_PARTS}[b.first.position] AS paragraph, b.n_stories,
+       b.site_stories, $load_id AS load_id
+FROM boilerplate AS b JOIN labeled_articles AS a ON a.doc_id = b.first.doc_id
 UNION ALL
 SELECT * REPLACE ($load_id AS load_id) FROM stored_site_boilerplate
 WHERE site NOT IN (SELECT site FROM touched)
 ORDER BY site, paragraph_key
 """
 
-REFINED_BODIES_SQL = """
-WITH stories AS (SELECT DISTINCT doc_id, story FROM paragraphs),
+REFINED_BODIES_SQL = f"""
+WITH stories AS (SELECT DISTINCT doc_id, story FROM current),
 headlines AS (
-    SELECT a.site, lower(a.title) AS paragraph_key, s.story
+    SELECT a.site, {_KEY.format("a.title")} AS paragraph_key, s.story
     FROM labeled_articles AS a JOIN stories AS s USING (doc_id)
     WHERE a.title IS NOT NULL
     UNION
-    SELECT m.site, lower(m.headline), s.story
+    SELECT m.site, {_KEY.format("m.headline")}, s.story
     FROM headline_mentions AS m JOIN stories AS s USING (doc_id)
     WHERE NOT m.truncated
 ),
 removed AS (
-    SELECT p.doc_id, p.position, 'site_repeated' AS rule
-    FROM paragraphs AS p JOIN boilerplate AS b USING (site, paragraph_key)
+    SELECT c.doc_id, c.position, c.paragraph_key, 'site_repeated' AS rule
+    FROM current AS c JOIN boilerplate AS b USING (site, paragraph_key)
     UNION ALL
-    SELECT p.doc_id, p.position, 'site_headline'
-    FROM paragraphs AS p JOIN headlines AS h USING (site, paragraph_key)
-    WHERE h.story <> p.story
-      AND length(p.paragraph) >= $min_headline_chars
-      AND len(string_split(p.paragraph, ' ')) <= $max_headline_words
+    SELECT c.doc_id, c.position, c.paragraph_key, 'site_headline'
+    FROM current AS c JOIN headlines AS h USING (site, paragraph_key)
+    WHERE h.story <> c.story
+      AND c.n_chars >= $min_headline_chars AND c.n_words <= $max_headline_words
 ),
-ruled AS (SELECT doc_id, position, min(rule) AS rule FROM removed GROUP BY ALL),
-refined AS (
-    SELECT p.doc_id, any_value(p.site) AS site,
-           string_agg(p.paragraph, chr(10) || chr(10) ORDER BY p.position)
-               FILTER (WHERE r.rule IS NULL) AS body,
-           list({'paragraph_key': p.paragraph_key, 'rule': r.rule} ORDER BY p.position)
-               FILTER (WHERE r.rule IS NOT NULL) AS removed
-    FROM paragraphs AS p LEFT JOIN ruled AS r USING (doc_id, position)
-    GROUP BY p.doc_id
-    HAVING count(r.rule) > 0 AND count(r.rule) < count(*)
-)
-SELECT doc_id, site, body, len(regexp_split_to_array(body, '\\s+')) AS n_words, removed,
+ruled AS (
+    SELECT doc_id, position, any_value(paragraph_key) AS paragraph_key, min(rule) AS rule
+    FROM removed GROUP BY doc_id, position
+),
+sizes AS (SELECT doc_id, any_value(site) AS site, count(*) AS n FROM current GROUP BY doc_id)
+SELECT r.doc_id, any_value(s.site) AS site,
+       list({{'position': r.position, 'paragraph_key': r.paragraph_key, 'rule': r.rule}}
+            ORDER BY r.position) AS removed,
        $load_id AS load_id
-FROM refined
+FROM ruled AS r JOIN sizes AS s USING (doc_id)
+GROUP BY r.doc_id
+HAVING count(*) < any_value(s.n)  -- never empty a body
 UNION ALL
 SELECT * REPLACE ($load_id AS load_id) FROM stored_refined_bodies
 WHERE site NOT IN (SELECT site FROM touched)
@@ -137,13 +160,13 @@ ORDER BY doc_id
 class SiteEvidence:
     sites: int  # sites whose evidence was counted again
     boilerplate: int  # paragraphs known as boilerplate over all sites, after this load
-    refined: int  # current articles whose body lost site-level boilerplate
+    refined: int  # current articles whose body loses site-level boilerplate
 
 
 def find_site_boilerplate(layout: Layout, load_id: str, every_site: bool = False) -> SiteEvidence:
-    """Stage ``site_boilerplate`` and ``refined_bodies`` for the warehouse as it will be after
-    ``load_id`` (call after ``dedup.find_duplicates`` staged its ``duplicates``). With
-    ``every_site``, count every site again instead of those the load touched."""
+    """Stage the load's ``paragraphs``, then ``site_boilerplate`` and ``refined_bodies`` for the
+    warehouse as it will be after ``load_id`` (call after ``dedup.find_duplicates`` staged its
+    ``duplicates``). With ``every_site``, count every site again, not only those touched."""
     params = {
         "load_id": load_id,
         "min_stories": MIN_STORIES,
@@ -152,11 +175,17 @@ def find_site_boilerplate(layout: Layout, load_id: str, every_site: bool = False
         "max_headline_words": MAX_HEADLINE_WORDS,
     }
     with load_connection(layout, load_id) as con:
-        if every_site:
-            con.execute(TOUCHED_ALL_SQL)
-        else:
-            con.execute(TOUCHED_SQL, {"load_id": load_id})
-        con.execute(PARAGRAPHS_SQL)
+        which = (
+            "a.doc_id NOT IN (SELECT doc_id FROM paragraphs)"
+            if every_site
+            else "a.load_id = $load_id"
+        )
+        sql = PARAGRAPHS_SQL.format(which=which)
+        stage_arrow(layout, load_id, "paragraphs", "evidence", _arrow(con, sql, params))
+    with load_connection(layout, load_id) as con:  # its views now hold those paragraphs
+        touched = TOUCHED_ALL_SQL if every_site else TOUCHED_SQL
+        con.execute(touched, _used(touched, params))
+        con.execute(CURRENT_SQL)
         con.execute(BOILERPLATE_SQL, _used(BOILERPLATE_SQL, params))
         evidence = _arrow(con, SITE_BOILERPLATE_SQL, params)
         refined = _arrow(con, REFINED_BODIES_SQL, params)
