@@ -45,6 +45,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "articles": ("site", "doc_id"),
     "headline_mentions": ("site", "doc_id", "position"),
     "lines": ("doc_id", "line_no"),  # no site column: a page's lines together
+    "paragraphs": ("site", "doc_id", "position"),
     "signatures": ("body_key", "doc_id"),
     "bands": ("body_key", "band"),  # a body's bands together: they compress better
     "body_pairs": ("body_key_a", "body_key_b"),
