@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from flows.output_formats import FORMATS, RENDERERS
 from flows.prefect_api import unreachable_reason
@@ -35,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="ingest every .txt/.html/.htm/.jsonl file (or .gz of one) under SOURCE"
     )
     run.add_argument(
-        "source", metavar="SOURCE", help="folder of scraped pages (searched recursively)"
+        "source",
+        metavar="SOURCE",
+        help="folder of scraped pages (searched recursively), a glob, or an fsspec URL "
+        "such as s3://bucket/prefix/",
     )
     run.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
     run.add_argument(
@@ -124,10 +126,20 @@ def _writer_problem(warehouse: str) -> str | None:
         return f"cannot write the warehouse {warehouse}: {err.strerror or err}"
 
 
+def _source_problem(location: str) -> str | None:
+    """Why SOURCE cannot be read (a missing folder, an unreachable object store), else None."""
+    from flows.sources import Source
+
+    try:
+        found = Source.at(location).exists()
+    except Exception as err:  # any fsspec back end's error: credentials, network, bucket
+        return f"cannot read SOURCE {location}: {err}"
+    return None if found else f"SOURCE {location} is not a folder"
+
+
 def _run(args: argparse.Namespace) -> int:
-    source = Path(args.source)
-    if not source.is_dir():
-        return _fail(f"SOURCE {args.source} is not a folder", EXIT_USAGE)
+    if (problem := _source_problem(args.source)) is not None:
+        return _fail(problem, EXIT_USAGE)
     if args.batch_size < 1 or args.max_file_mb <= 0 or args.max_page_seconds <= 0:
         return _fail(
             "--batch-size, --max-file-mb and --max-page-seconds must be positive", EXIT_USAGE
@@ -143,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         summary = ingest(
-            str(source),
+            args.source,
             warehouse,
             args.batch_size,
             args.max_file_mb,
@@ -167,17 +179,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    source = Path(args.source).resolve()
-    if not source.is_dir():
-        return _fail(f"SOURCE {args.source} is not a folder", EXIT_USAGE)
+    from flows.sources import Source
+    from warehouse.layout import Layout
+
+    if (problem := _source_problem(args.source)) is not None:
+        return _fail(problem, EXIT_USAGE)
     if (args.every is not None and args.every <= 0) or args.batch_size < 1:
         return _fail("--every and --batch-size must be positive", EXIT_USAGE)
-    warehouse = str(Path(warehouse_folder(args.warehouse)).resolve())
+    source = Source.at(args.source).url
+    warehouse = Layout.at(warehouse_folder(args.warehouse)).url
     if (problem := _prefect_problem()) is not None:
         return _fail(problem)
     from flows.ingest import ingest
 
-    parameters = {"source": str(source), "warehouse": warehouse, "batch_size": args.batch_size}
+    parameters = {"source": source, "warehouse": warehouse, "batch_size": args.batch_size}
     schedule = {"interval": args.every} if args.every else {"cron": args.cron or DEFAULT_CRON}
     # one run at a time: a tick that comes while a run is still going waits for it
     ingest.serve(name="pagewash-serve", parameters=parameters, global_limit=1, **schedule)
