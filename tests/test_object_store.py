@@ -54,3 +54,39 @@ def test_query_command_reads_an_s3_warehouse(prefect_harness, s3_url):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [{"n": 4, "sites": 1}]
+
+
+def test_a_dask_cluster_reads_s3_pages_into_an_s3_warehouse_as_a_local_run_does(
+    prefect_server, s3_url, tmp_path
+):
+    from distributed import Client, LocalCluster
+
+    fs = fsspec.filesystem("s3")
+    fs.put(f"{SAMPLES}/", f"{s3_url}/inbox/samples/", recursive=True)
+    env = {**os.environ, "PREFECT_API_URL": prefect_server}
+    aws = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+    worker_env = {"PREFECT_API_URL": prefect_server, "DO_NOT_TRACK": "1", **aws}
+    with (
+        LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            env=worker_env,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        command = [PAGEWASH, "run", f"{s3_url}/inbox/samples", "--warehouse", f"{s3_url}/wh"]
+        command += ["--batch-size", "5", "--dask-address", cluster.scheduler_address]
+        done = subprocess.run(command, env=env, capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stderr.decode()[-3000:]
+        executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
+    assert sum(executed.values()) >= 2  # discovery and cleaning ran on the workers
+    local = subprocess.run(
+        [PAGEWASH, "run", str(SAMPLES), "--warehouse", str(tmp_path / "wh")],
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    assert local.returncode == 0, local.stderr.decode()[-3000:]
+    assert warehouse_contents(f"{s3_url}/wh") == warehouse_contents(tmp_path / "wh")
