@@ -28,14 +28,16 @@ def recover_warehouse(layout: Layout) -> None:
         get_run_logger().warning("removed %d files left by an interrupted run", len(removed))
 
 
-@task(name="refresh duplicates", cache_policy=NO_CACHE)
-def refresh_duplicates(layout: Layout, run_id: str) -> Rewrite | None:
-    """Rebuild ``duplicates`` from all history; keep it only if the stored one differs."""
-    refreshed = derived.refresh_duplicates(layout, run_id)
-    if refreshed is None:
-        get_run_logger().info("duplicates is up to date")
-    else:
-        get_run_logger().warning("duplicates was stale: rebuilt, %d rows", refreshed.rows)
+@task(name="refresh derived tables", cache_policy=NO_CACHE)
+def refresh_derived(layout: Layout, run_id: str) -> list[Rewrite]:
+    """Rebuild the derived tables from all history; keep those the stored ones differ from."""
+    refreshed = derived.refresh_derived(layout, run_id)
+    for rewrite in refreshed:
+        get_run_logger().warning(
+            "%s was stale or incomplete: rebuilt, %d rows", rewrite.table_name, rewrite.rows
+        )
+    if not refreshed:
+        get_run_logger().info("the derived tables are up to date")
     return refreshed
 
 
@@ -87,9 +89,9 @@ def maintain(
         rewrites: list[Rewrite] = []
         # first: the rebuild reads the run's staged tables as new rows, so nothing else is staged
         clock = time.perf_counter()
-        if (refreshed := refresh_duplicates(layout, run_id)) is not None:
-            rewrites.append(refreshed)
-        seconds["duplicates"] = time.perf_counter() - clock
+        rewrites.extend(refresh_derived(layout, run_id))
+        for rewrite in rewrites:
+            seconds[rewrite.table_name] = time.perf_counter() - clock
         stored = list_table_files(layout)
         for table, files in stored.items():
             if plan := compaction.plan(table, files, rule):

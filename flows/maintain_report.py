@@ -79,9 +79,10 @@ def verdict(rewrites: Sequence[Rewrite], rule: str) -> str:
         done = f"compacted {tables}: {merged} small files into {written}"
     else:
         done = f"nothing to compact (no table has {rule} to merge)"
-    if any(r.action == "refresh" for r in rewrites):
-        return done + "; duplicates rebuilt"
-    return done + "; duplicates up to date"
+    refreshed = [r.table_name for r in rewrites if r.action == "refresh"]
+    if refreshed:
+        return done + "; rebuilt: " + ", ".join(refreshed)
+    return done + "; derived tables up to date"
 
 
 def _mb(n: int) -> str:

@@ -12,6 +12,7 @@ import pytest
 from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_pages import generate_corpus
 from flows.ingest import ingest
+from flows.maintain import maintain
 from warehouse import loads
 from warehouse.layout import Layout, new_load_id
 from warehouse.query import run_query
@@ -28,7 +29,12 @@ def _story(n: int) -> list[str]:
     ]
 
 
-def _load(layout: Layout, pages: list[tuple[str, str, str, list[str]]], copies=()) -> None:
+def _load(
+    layout: Layout,
+    pages: list[tuple[str, str, str, list[str]]],
+    copies=(),
+    count_evidence: bool = True,
+) -> None:
     """Stage documents and articles of ``(doc_id, site, title, paragraphs)`` pages, the
     ``(doc_id, canonical_doc_id)`` copies as ``duplicates``, count site evidence, publish."""
     load_id = new_load_id()
@@ -51,7 +57,8 @@ def _load(layout: Layout, pages: list[tuple[str, str, str, list[str]]], copies=(
     loads.stage(layout, load_id, "documents", "1", documents)
     loads.stage(layout, load_id, "articles", "1", articles)
     loads.stage(layout, load_id, "duplicates", "all", duplicates)
-    find_site_boilerplate(layout, load_id)
+    if count_evidence:
+        find_site_boilerplate(layout, load_id)
     row = {"load_id": load_id, "source": "/in", "started_at": NOW, "finished_at": NOW}
     loads.publish(layout, load_id, row)
 
@@ -125,7 +132,20 @@ def test_a_body_made_only_of_site_boilerplate_is_kept_whole(layout):
     assert _bodies(layout)["only"] == NOTICE
 
 
-# --- the real flow -----------------------------------------------------------------------
+# --- the real flows ----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_maintain_counts_the_evidence_of_articles_stored_without_it(layout):
+    pages = [(f"d{n}", "s", f"Title number {n}", [*_story(n), NOTICE]) for n in range(6)]
+    _load(layout, pages, count_evidence=False)  # as a warehouse of an older pagewash
+    assert all(NOTICE in body for body in _bodies(layout).values())
+    summary = maintain(layout.url)
+    assert summary.verdict.endswith("; rebuilt: refined_bodies, site_boilerplate, paragraphs")
+    assert not any(NOTICE in body for body in _bodies(layout).values())
+    assert maintain(layout.url).verdict.endswith("; derived tables up to date")
+
 
 ARTICLES = "SELECT doc_id, title, body, n_words FROM articles ORDER BY doc_id"
 LINES = "SELECT doc_id, line_no, label, rule FROM lines ORDER BY doc_id, line_no"

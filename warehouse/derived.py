@@ -1,22 +1,25 @@
 """Rebuild the derived tables from all history, as a maintenance run does.
 
-Rule: ``duplicates`` is rebuilt from every stored body pair and current article by the code a
-load runs (``warehouse.dedup``). The rebuild is kept, under the maintenance run's id, only
-when its rows differ from the stored table's (``load_id`` aside): a healthy warehouse is left
-exactly as it was, a stale or damaged table is repaired.
+Rule: ``duplicates`` is rebuilt from every stored body pair and current article, then the
+site evidence (``site_boilerplate``, ``refined_bodies``) from every site's current articles,
+by the code a load runs (``warehouse.dedup``, ``warehouse.site_evidence``). Each rebuild is
+kept, under the maintenance run's id, only when its rows differ from the stored table's
+(``load_id`` aside): a healthy warehouse is left exactly as it was, a stale or damaged table
+is repaired. Articles stored before paragraphs were kept get theirs.
 """
 
 from __future__ import annotations
 
 import duckdb
+import pyarrow.parquet as pq
 
-from warehouse import dedup
+from warehouse import dedup, site_evidence
 from warehouse.catalog import parquet_list
 from warehouse.compaction import column_list
 from warehouse.layout import EMPTY_FILE, Layout, file_name
 from warehouse.loads import staged_files, visible_files
 from warehouse.maintenance import Rewrite
-from warehouse.schemas import SCHEMAS
+from warehouse.schemas import DERIVED_TABLES, SCHEMAS
 
 CHANGED_ROWS_SQL = """
 WITH stored AS (SELECT {columns} FROM read_parquet({stored}, union_by_name = true)),
@@ -29,34 +32,51 @@ SELECT count(*) FROM (
 """
 
 
-def refresh_duplicates(layout: Layout, run_id: str) -> Rewrite | None:
-    """Stage ``duplicates`` rebuilt under ``run_id`` if it differs from the stored table, and
-    return that rewrite; return None (staging nothing) when the stored table is up to date.
+def refresh_derived(layout: Layout, run_id: str) -> list[Rewrite]:
+    """Stage each derived table rebuilt under ``run_id`` where it differs from the stored one,
+    and the paragraphs of articles that have none yet; return those rewrites (nothing is left
+    staged for a table that is up to date).
 
-    Call it before staging anything else under ``run_id``: ``dedup.find_duplicates`` reads a
-    run's staged tables as the rows it adds."""
-    counts = dedup.find_duplicates(layout, run_id)
-    rebuilt = staged_files(layout, run_id, "duplicates")
-    stored = visible_files(layout)["duplicates"]
+    Call it before staging anything else under ``run_id``: the rebuilds read a run's staged
+    tables as the rows it adds."""
+    dedup.find_duplicates(layout, run_id)
+    site_evidence.find_site_boilerplate(layout, run_id, every_site=True)
+    stored = visible_files(layout)
+    rewrites = []
+    for table in sorted(DERIVED_TABLES):
+        rebuilt = staged_files(layout, run_id, table)
+        if not _differ(layout, table, stored[table], rebuilt):
+            for path in rebuilt:
+                layout.remove(path)
+            continue
+        # the newest id's file is the derived table's: the older one is hidden, not replaced
+        rewrites.append(_rewrite(layout, table, stored[table], rebuilt))
+    if backfilled := staged_files(layout, run_id, "paragraphs"):
+        rewrites.append(_rewrite(layout, "paragraphs", [], backfilled))
+    return rewrites
+
+
+def _differ(layout: Layout, table: str, stored: list[str], rebuilt: list[str]) -> bool:
     sql = CHANGED_ROWS_SQL.format(
-        columns=column_list(name for name in SCHEMAS["duplicates"].names if name != "load_id"),
+        columns=column_list(name for name in SCHEMAS[table].names if name != "load_id"),
         stored=parquet_list([layout.sql_path(path) for path in stored]),
         rebuilt=parquet_list([layout.sql_path(path) for path in rebuilt]),
     )
     with duckdb.connect() as con:
         row = layout.attach(con).execute(sql).fetchone()
-    if not row or not row[0]:
-        for path in rebuilt:
-            layout.remove(path)
-        return None
+    return bool(row and row[0])
+
+
+def _rewrite(layout: Layout, table: str, stored: list[str], rebuilt: list[str]) -> Rewrite:
     stored_data = [path for path in stored if file_name(path) != EMPTY_FILE]
+    fs = None if layout.is_local else layout.fs
     return Rewrite(
-        table_name="duplicates",
+        table_name=table,
         action="refresh",
-        replaced=(),  # the newest id's file is the derived table's: the older one is hidden
+        replaced=(),
         files_before=len(stored_data),
         files_after=len(rebuilt),
-        rows=counts.duplicates,
+        rows=sum(pq.read_metadata(path, filesystem=fs).num_rows for path in rebuilt),
         bytes_before=sum(layout.fs.size(path) for path in stored_data),
         bytes_after=sum(layout.fs.size(path) for path in rebuilt),
     )
