@@ -44,7 +44,7 @@ class BatchRows:
             "quarantine": [],
         }
     )
-    removed: Counter[str] = field(default_factory=Counter)
+    removed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (label, rule)
 
     def extend(self, other: BatchRows) -> None:
         for table, rows in other.tables.items():
@@ -201,7 +201,9 @@ def rows_for_item(
         for m in result.mentions
     )
     add_fingerprint(out, item.doc_id, result.body, load_id)
-    out.removed.update(str(line.label) for line in result.lines if line.label not in KEPT_LABELS)
+    out.removed.update(
+        (str(line.label), line.rule) for line in result.lines if line.label not in KEPT_LABELS
+    )
     return out
 
 
@@ -212,7 +214,7 @@ class BatchCounts:
     documents: int = 0
     articles: int = 0
     quarantined: int = 0
-    removed: Counter[str] = field(default_factory=Counter)
+    removed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (label, rule)
     sites: Counter[str] = field(default_factory=Counter)
     sample: tuple[tuple[str, str], ...] = ()  # (label, text) of a first article's lines
 

@@ -20,7 +20,7 @@ from prefect.task_runners import TaskRunner
 from flows.batch_rows import BatchCounts, clean_chunk
 from flows.discover import WalkPart, discover_chunk, walk_parts, work_items
 from flows.parallel import map_chunks, pool_for_run
-from flows.run_report import IngestSummary, removed_table, summary_markdown
+from flows.run_report import IngestSummary, by_label, removed_table, summary_markdown
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
@@ -33,6 +33,7 @@ from warehouse import dedup, loads, site_evidence, work_plan
 from warehouse.dedup import DedupCounts
 from warehouse.layout import Layout, new_load_id
 from warehouse.lock import writer_lock
+from warehouse.site_evidence import SiteEvidence
 from warehouse.work_plan import Plan
 
 # Tasks in flight at once: bounds memory while keeping every core (or Dask worker) busy.
@@ -166,12 +167,12 @@ def find_duplicates(layout: Layout, load_id: str, changed: bool) -> DedupCounts:
 
 
 @task(name="find site boilerplate", cache_policy=NO_CACHE)
-def find_site_boilerplate(layout: Layout, load_id: str, changed: bool) -> None:
+def find_site_boilerplate(layout: Layout, load_id: str, changed: bool) -> SiteEvidence | None:
     """Count the paragraphs that recur over the sites this load touched, over the whole
     warehouse, and refine the bodies they change (after ``find duplicates``); a load that
     stored no new article or version changes no site's evidence."""
     if not changed:
-        return
+        return None
     found = site_evidence.find_site_boilerplate(layout, load_id)
     get_run_logger().info(
         "site evidence counted again for %d sites: %d boilerplate paragraphs known, "
@@ -180,6 +181,7 @@ def find_site_boilerplate(layout: Layout, load_id: str, changed: bool) -> None:
         found.boilerplate,
         found.refined,
     )
+    return found
 
 
 @task(name="publish load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -292,20 +294,20 @@ def ingest(
         counts = find_duplicates(layout, job.load_id, changed=summary.ingested > 0)
         summary.new_pairs, summary.duplicates = counts.new_pairs, counts.duplicates
         lap("find duplicates")
-        find_site_boilerplate(layout, job.load_id, changed=summary.ingested > 0)
+        evidence = find_site_boilerplate(layout, job.load_id, changed=summary.ingested > 0)
         lap("find site boilerplate")
-        summary.lines_removed = dict(sorted(totals.removed.items()))
+        summary.lines_removed = dict(sorted(by_label(totals.removed).items()))
         publish_load(layout, summary, started_at)
         lap("publish load")
     create_markdown_artifact(
-        summary_markdown(summary, seconds, totals.sites, totals.sample),
+        summary_markdown(summary, seconds, totals, evidence),
         key="ingest-summary",
         description=f"pagewash load {summary.load_id}",
     )
     create_table_artifact(
-        removed_table(summary.lines_removed),
+        removed_table(totals.removed),
         key="lines-removed",
-        description="lines removed from article bodies, by label",
+        description="lines removed from article bodies, by label and rule",
     )
     logger.info(
         "load %s: %d files seen, %d ingested, %d skipped, %d quarantined, %d new articles",

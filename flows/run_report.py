@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flows.batch_rows import BatchCounts
 from flows.output_formats import shorten
+from warehouse.site_evidence import SiteEvidence
 
 TOP_SITES = 10
 SAMPLE_LINES = 25
@@ -34,13 +36,22 @@ def _cell(text: str) -> str:
     return shorten(text, SAMPLE_CHARS).replace("|", "\\|")
 
 
+def by_label(removed: Mapping[tuple[str, str], int]) -> Counter[str]:
+    """Lines removed per label, from counts per (label, rule)."""
+    totals: Counter[str] = Counter()
+    for (label, _), n in removed.items():
+        totals[label] += n
+    return totals
+
+
 def summary_markdown(
     summary: IngestSummary,
     seconds: Mapping[str, float],
-    sites: Counter[str],
-    sample: Sequence[tuple[str, str]],
+    totals: BatchCounts,
+    evidence: SiteEvidence | None,
 ) -> str:
-    """The run's summary: counts, removals by label, top sites, time per stage, a sample."""
+    """The run's summary: counts, removals by label and by rule, site evidence, top sites,
+    time per stage, a sample."""
     out = [
         f"# pagewash load `{summary.load_id}`",
         f"Source `{summary.source}` into warehouse `{summary.warehouse}`.",
@@ -57,17 +68,38 @@ def summary_markdown(
         "|---|---:|",
         *(f"| {label} | {n} |" for label, n in sorted(summary.lines_removed.items())),
         "",
+        "## Lines removed by rule",
+        "| label | rule | lines |",
+        "|---|---|---:|",
+        *(
+            f"| {label} | {_cell(rule)} | {n} |"
+            for (label, rule), n in sorted(totals.removed.items(), key=lambda kv: -kv[1])
+        ),
+        "",
+        "## Site evidence",
+        "Paragraphs that recur over a site's stories, counted over the whole warehouse.",
+        "",
+        *(
+            [
+                f"- sites counted again: {evidence.sites}",
+                f"- boilerplate paragraphs known: {evidence.boilerplate}",
+                f"- articles refined: {evidence.refined}",
+            ]
+            if evidence
+            else ["- nothing new to count"]
+        ),
+        "",
         "## Top sites (new articles)",
         "| site | articles |",
         "|---|---:|",
-        *(f"| {_cell(site)} | {n} |" for site, n in sites.most_common(TOP_SITES)),
+        *(f"| {_cell(site)} | {n} |" for site, n in totals.sites.most_common(TOP_SITES)),
         "",
         "## Time per stage",
         "| stage | seconds |",
         "|---|---:|",
         *(f"| {stage} | {took:.2f} |" for stage, took in seconds.items()),
     ]
-    if sample:
+    if sample := totals.sample:
         out += [
             "",
             "## One page before and after cleaning",
@@ -80,6 +112,8 @@ def summary_markdown(
     return "\n".join(out)
 
 
-def removed_table(lines_removed: Mapping[str, int]) -> list[dict[str, object]]:
-    """Rows of the table artifact: lines removed per label."""
-    return [{"label": label, "lines": n} for label, n in sorted(lines_removed.items())]
+def removed_table(removed: Mapping[tuple[str, str], int]) -> list[dict[str, object]]:
+    """Rows of the table artifact: lines removed per label and rule."""
+    return [
+        {"label": label, "rule": rule, "lines": n} for (label, rule), n in sorted(removed.items())
+    ]

@@ -190,7 +190,12 @@ def test_each_run_publishes_a_summary_and_a_table_artifact(seeds, tmp_path):
     assert "| sidebar_headline | 30 |" in markdown and "| seeds | 5 |" in markdown
     assert "## One page before and after cleaning" in markdown
     assert "| publish load |" in markdown
-    assert {"label": "sidebar_headline", "lines": 30} in json.loads(by_key["lines-removed"].data)
+    assert "| sidebar_headline | section_alternation | 30 |" in markdown  # by rule
+    assert "- articles refined: 0" in markdown  # site evidence: 5 pages of one site show none
+    table = json.loads(by_key["lines-removed"].data)
+    assert {"label": "sidebar_headline", "rule": "section_alternation", "lines": 30} in table
+    removed = "SELECT count(*) FROM lines WHERE label NOT IN ('content', 'blank')"
+    assert [(sum(row["lines"] for row in table),)] == q(tmp_path / "wh", removed)
 
 
 def test_files_with_the_size_and_mtime_of_their_stored_version_are_skipped_unread(tmp_path):
