@@ -212,6 +212,7 @@ class BatchCounts:
     """What a chunk or batch of work items added, for the run's summary."""
 
     documents: int = 0
+    bytes: int = 0  # of the pages stored, unpacked
     articles: int = 0
     quarantined: int = 0
     removed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (label, rule)
@@ -221,6 +222,7 @@ class BatchCounts:
     def __add__(self, other: BatchCounts) -> BatchCounts:
         return BatchCounts(
             self.documents + other.documents,
+            self.bytes + other.bytes,
             self.articles + other.articles,
             self.quarantined + other.quarantined,
             self.removed + other.removed,
@@ -234,6 +236,7 @@ def _counts(rows: BatchRows) -> BatchCounts:
     first = articles[0]["doc_id"] if articles else None
     return BatchCounts(
         documents=len(rows.tables["documents"]),
+        bytes=sum(row["bytes"] for row in rows.tables["documents"]),
         articles=len(articles),
         quarantined=len(rows.tables["quarantine"]),
         removed=rows.removed,

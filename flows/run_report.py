@@ -56,12 +56,12 @@ def summary_markdown(
         f"# pagewash load `{summary.load_id}`",
         f"Source `{summary.source}` into warehouse `{summary.warehouse}`.",
         "",
-        "| files seen | ingested | skipped | quarantined | new articles | new near pairs "
-        "| duplicates |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| files seen | ingested | skipped | quarantined | new articles | MB ingested "
+        "| new near pairs | duplicates |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| {summary.files_seen} | {summary.ingested} | {summary.skipped} "
-        f"| {summary.quarantined} | {summary.articles} | {summary.new_pairs} "
-        f"| {summary.duplicates} |",
+        f"| {summary.quarantined} | {summary.articles} | {totals.bytes / 2**20:.2f} "
+        f"| {summary.new_pairs} | {summary.duplicates} |",
         "",
         "## Lines removed by label",
         "| label | lines |",

@@ -186,7 +186,9 @@ def test_each_run_publishes_a_summary_and_a_table_artifact(seeds, tmp_path):
     by_key = {a.key: a for a in asyncio.run(artifacts())}
     assert set(by_key) == {"ingest-summary", "lines-removed"}
     markdown = by_key["ingest-summary"].data
-    assert "| 5 | 5 | 0 | 0 | 5 |" in markdown  # seen, ingested, skipped, quarantined, articles
+    megabytes = q(tmp_path / "wh", "SELECT round(sum(bytes) / 2 ** 20, 2) FROM documents")[0][0]
+    # seen, ingested, skipped, quarantined, articles, MB
+    assert f"| 5 | 5 | 0 | 0 | 5 | {megabytes:.2f} |" in markdown
     assert "| sidebar_headline | 30 |" in markdown and "| seeds | 5 |" in markdown
     assert "## One page before and after cleaning" in markdown
     assert "| publish load |" in markdown
