@@ -26,15 +26,18 @@ class ReadProblem(Exception):
 
 
 def input_format(name: str) -> str | None:
-    """The format of a file name, looking through a trailing ``.gz``.
+    """The format of a file name (or path), looking through a trailing ``.gz``; plain string
+    work, since discovery asks it of every name under SOURCE.
 
     >>> input_format("pages.jsonl.gz"), input_format("a.HTML"), input_format("a.gz")
     ('jsonl', 'html', None)
+    >>> input_format(".txt"), input_format("site.d/page")  # no suffix, as pathlib reads them
+    (None, None)
     """
-    path = Path(name)
-    if path.suffix.lower() == GZIP_SUFFIX:
-        path = path.with_suffix("")
-    return format_for(path.suffix) if path.suffix else None
+    base = name.rpartition("/")[2].lower()
+    base = base.removesuffix(GZIP_SUFFIX)
+    dot = base.rfind(".")
+    return format_for(base[dot:]) if dot > 0 else None
 
 
 def _check_size(size: int, max_bytes: int) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,12 +106,14 @@ class Source:
 
     def locate(self, relative: str) -> Located:
         """Where ``relative`` is, with its size and modification time."""
-        if self.is_local:
-            path = Path(self.root, relative)
-            if path.is_symlink() and not path.resolve().is_relative_to(Path(self.root).resolve()):
-                raise ReadProblem("outside_source", "symlink leads outside SOURCE")
-            status = path.stat()
-            return Located(str(path), status.st_size, status.st_mtime_ns)
+        if self.is_local:  # one lstat per file: a no-op rerun locates every file under SOURCE
+            path = os.path.join(self.root, relative)
+            status = os.lstat(path)
+            if stat.S_ISLNK(status.st_mode):
+                if not Path(path).resolve().is_relative_to(Path(self.root).resolve()):
+                    raise ReadProblem("outside_source", "symlink leads outside SOURCE")
+                status = os.stat(path)
+            return Located(path, status.st_size, status.st_mtime_ns)
         fs, root = self._fs()
         info = fs.info(posixpath.join(root, relative))
         return Located(f"{self.root}/{relative}", int(info["size"]), _mtime_ns(info))
@@ -119,9 +122,11 @@ class Source:
 def _walk(root: Path) -> Iterator[str]:
     for folder, subfolders, names in os.walk(root):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        prefix = os.path.relpath(folder, root)
+        prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
         for name in sorted(names):
             if not name.startswith(".") and input_format(name):
-                yield Path(folder, name).relative_to(root).as_posix()
+                yield prefix + name
 
 
 def _mtime_ns(info: dict[str, Any]) -> int | None:

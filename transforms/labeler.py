@@ -350,6 +350,8 @@ def _mark_outside(page: _Page) -> None:
     wrapper, whatever its name (``<div class="content-with-sidebar">``), and is ignored; so
     are all regions when no paragraph would be left outside the others.
     """
+    if not page.outside:
+        return
     held: Counter[str] = Counter()
     for f in page.feats:
         if f.paragraph_like:

@@ -24,10 +24,8 @@ from transforms.body_fingerprint import NEAR_THRESHOLD, NUM_PERM
 from transforms.clusters import Member, canonical_documents
 from warehouse.catalog import connect_read_only, parquet_list
 from warehouse.layout import Layout
-from warehouse.load_view import MEMORY_LIMIT, load_connection
+from warehouse.load_view import load_connection
 from warehouse.loads import stage_arrow, staged_files
-
-__all__ = ["MEMORY_LIMIT", "DedupCounts", "find_duplicates", "stored_duplicates"]
 
 
 def _similarity(a: str, b: str) -> str:

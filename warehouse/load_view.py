@@ -20,8 +20,9 @@ from warehouse.loads import staged_files, visible_files
 from warehouse.schemas import DERIVED_TABLES
 
 # DuckDB's share of memory; joins larger than this spill to disk (the staging folder of a local
-# warehouse, else a local temporary folder).
-MEMORY_LIMIT = "1GB"
+# warehouse, else a local temporary folder). 1 GB took a 200,000-page run's flow and workers
+# past 1.5 GB together.
+MEMORY_LIMIT = "512MB"
 
 
 @contextmanager
