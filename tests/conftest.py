@@ -159,6 +159,9 @@ def s3_endpoint() -> Iterator[str]:
     env = {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": url}
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
+    from s3fs import S3FileSystem
+
+    S3FileSystem.clear_instance_cache()  # fsspec would reuse a client made for another endpoint
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -87,11 +87,18 @@ def test_run_on_a_missing_source_fails_clearly(tmp_path, capsys):
 
 
 def test_run_on_an_unreachable_object_store_fails_clearly(tmp_path, capsys, monkeypatch):
+    from s3fs import S3FileSystem
+
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-    assert main(["run", "s3://nowhere/inbox", "--warehouse", str(tmp_path / "wh")]) == 2
+    S3FileSystem.clear_instance_cache()  # fsspec reuses clients, whatever the environment
+    try:
+        code = main(["run", "s3://nowhere/inbox", "--warehouse", str(tmp_path / "wh")])
+    finally:
+        S3FileSystem.clear_instance_cache()  # later tests must not get this endpoint's client
+    assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("pagewash: error: cannot read SOURCE s3://nowhere/inbox: ")
     assert err.count("\n") == 1
