@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -87,6 +89,30 @@ def server_env(prefect_harness) -> dict[str, str]:
     from prefect.settings import PREFECT_API_URL
 
     return {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+
+
+@contextmanager
+def dask_cluster(prefect_api: str) -> Iterator[tuple[Any, Any]]:
+    """A ``LocalCluster`` of 2 single-threaded worker processes and a client to it.
+
+    Each worker gets the real Prefect server's URL (without it, it would start a temporary
+    Prefect server of its own and record its task runs there) and this process's AWS settings
+    (the tests' S3 server)."""
+    from distributed import Client, LocalCluster
+
+    aws = {key: value for key, value in os.environ.items() if key.startswith("AWS_")}
+    worker_env = {"PREFECT_API_URL": prefect_api, "DO_NOT_TRACK": "1", **aws}
+    with (
+        LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            env=worker_env,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield cluster, client
 
 
 def write_corpus(folder: Path, n_sites: int = 12, pages_per_site: int = 60) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PAGEWASH, write_corpus
+from tests.conftest import PAGEWASH, dask_cluster, write_corpus
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
@@ -50,22 +50,8 @@ def corpus(tmp_path) -> Path:
 
 
 def test_a_run_on_a_dask_cluster_loads_what_a_local_run_loads(corpus, tmp_path, prefect_server):
-    from distributed import Client, LocalCluster
-
     env = {**os.environ, "PREFECT_API_URL": prefect_server}
-    # Each worker process gets the real server's URL: without it, it would start a
-    # temporary Prefect server of its own and record its task runs there.
-    worker_env = {"PREFECT_API_URL": prefect_server, "DO_NOT_TRACK": "1"}
-    with (
-        LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            dashboard_address=None,
-            env=worker_env,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with dask_cluster(prefect_server) as (cluster, client):
         _run(corpus, tmp_path / "dask", env, "--dask-address", cluster.scheduler_address)
         executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     _run(corpus, tmp_path / "local", env)

@@ -11,7 +11,7 @@ import fsspec
 import pytest
 
 from flows.ingest import ingest
-from tests.conftest import PAGEWASH, SAMPLES, warehouse_contents
+from tests.conftest import PAGEWASH, SAMPLES, dask_cluster, warehouse_contents
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
@@ -59,23 +59,10 @@ def test_query_command_reads_an_s3_warehouse(prefect_harness, s3_url):
 def test_a_dask_cluster_reads_s3_pages_into_an_s3_warehouse_as_a_local_run_does(
     prefect_server, s3_url, tmp_path
 ):
-    from distributed import Client, LocalCluster
-
     fs = fsspec.filesystem("s3")
     fs.put(f"{SAMPLES}/", f"{s3_url}/inbox/samples/", recursive=True)
     env = {**os.environ, "PREFECT_API_URL": prefect_server}
-    aws = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
-    worker_env = {"PREFECT_API_URL": prefect_server, "DO_NOT_TRACK": "1", **aws}
-    with (
-        LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            dashboard_address=None,
-            env=worker_env,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with dask_cluster(prefect_server) as (cluster, client):
         command = [PAGEWASH, "run", f"{s3_url}/inbox/samples", "--warehouse", f"{s3_url}/wh"]
         command += ["--batch-size", "5", "--dask-address", cluster.scheduler_address]
         done = subprocess.run(command, env=env, capture_output=True, timeout=300)
