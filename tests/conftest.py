@@ -147,6 +147,27 @@ def warehouse_contents(warehouse: str | Path) -> dict[str, list[tuple]]:
     return {name: sorted(run_query(layout, sql).rows) for name, sql in CONTENT_QUERIES.items()}
 
 
+def article_count(warehouse: Path) -> int:
+    """How many articles the warehouse shows (0 before its first load is recorded)."""
+    from warehouse.layout import Layout
+    from warehouse.query import QueryError, run_query
+
+    try:
+        return run_query(Layout.at(warehouse), "SELECT count(*) FROM articles").rows[0][0]
+    except QueryError:  # no load recorded yet
+        return 0
+
+
+def wait_for(condition: Any, seconds: float) -> bool:
+    """Whether ``condition()`` came true within ``seconds`` (polled twice a second)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def start_run(source: Path, warehouse: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """`pagewash run` in its own process, its log readable on ``stderr``."""
     command = [PAGEWASH, "run", str(source), "--warehouse", str(warehouse), "--batch-size", "100"]

@@ -26,9 +26,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from tests.conftest import REPO, SAMPLES
+from tests.conftest import REPO, SAMPLES, article_count, wait_for
 from warehouse.layout import Layout
-from warehouse.query import QueryError, run_query
+from warehouse.query import run_query
 
 pytestmark = pytest.mark.slow
 
@@ -116,22 +116,6 @@ def _trigger(deployed: Deployed, name: str, **parameters: str) -> TriggeredRun:
     assert run_id, out
     run = _wait_for_completed(deployed, run_id.group(1))
     return TriggeredRun(run["id"], run["name"], Path(parameters.get("warehouse", "")))
-
-
-def _articles(warehouse: Path) -> int:
-    try:
-        return run_query(Layout.at(warehouse), "SELECT count(*) FROM articles").rows[0][0]
-    except QueryError:  # no load recorded yet
-        return 0
-
-
-def _wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(1)
-    return False
 
 
 @pytest.fixture(scope="module")
@@ -331,11 +315,11 @@ def test_interval_schedule_picks_up_files_dropped_into_the_inbox_on_a_later_tick
     body = [{"schedule": {"interval": 10}, "active": True, "parameters": parameters}]
     [schedule] = _post(deployed.api, f"/deployments/{record['id']}/schedules", body)
     try:
-        first = _wait_for(lambda: _articles(warehouse) == 3, 150)
+        first = wait_for(lambda: article_count(warehouse) == 3, 150)
         assert first, "the first tick never loaded the inbox\n" + deployed.worker_log.read_text()
         shutil.copytree(SAMPLES / "harbor-gazette", inbox / "harbor-gazette")
         total = 3 + len(list((SAMPLES / "harbor-gazette").iterdir()))
-        later = _wait_for(lambda: _articles(warehouse) == total, 150)
+        later = wait_for(lambda: article_count(warehouse) == total, 150)
         assert later, "the dropped files were never picked up\n" + deployed.worker_log.read_text()
         # queries keep working while the schedule keeps running
         sites = run_query(Layout.at(warehouse), "SELECT count(DISTINCT site) FROM articles")

@@ -6,32 +6,14 @@ import os
 import shutil
 import signal
 import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import PAGEWASH, SAMPLES
+from tests.conftest import PAGEWASH, SAMPLES, article_count, wait_for
 from warehouse.layout import Layout
-from warehouse.query import QueryError, run_query
+from warehouse.query import run_query
 
 pytestmark = pytest.mark.slow
-
-
-def _articles(warehouse: Path) -> int:
-    try:
-        return run_query(Layout.at(warehouse), "SELECT count(*) FROM articles").rows[0][0]
-    except QueryError:
-        return 0
-
-
-def _wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 def test_served_schedule_picks_up_files_dropped_into_the_inbox(tmp_path, prefect_server):
@@ -43,10 +25,10 @@ def test_served_schedule_picks_up_files_dropped_into_the_inbox(tmp_path, prefect
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        assert _wait_for(lambda: _articles(warehouse) == 3, 120), "first tick never loaded"
+        assert wait_for(lambda: article_count(warehouse) == 3, 120), "first tick never loaded"
         shutil.copytree(SAMPLES / "harbor-gazette", inbox / "harbor-gazette")
         total = 3 + len(list((SAMPLES / "harbor-gazette").iterdir()))
-        assert _wait_for(lambda: _articles(warehouse) == total, 120), "new files never picked up"
+        assert wait_for(lambda: article_count(warehouse) == total, 120), "new files never picked up"
         # queries keep working while the schedule keeps running
         assert run_query(
             Layout.at(warehouse), "SELECT count(DISTINCT site) FROM articles"
