@@ -21,6 +21,7 @@ from typing import Any
 import fsspec
 
 from flows.readers import ReadProblem, input_format
+from warehouse.layout import location_url
 
 GLOB_CHARACTERS = frozenset("*?[")
 
@@ -50,10 +51,7 @@ class Source:
 
     @classmethod
     def at(cls, location: str | os.PathLike[str]) -> Source:
-        text = os.fspath(location)
-        if "://" in text and not text.startswith("file://"):
-            return cls(text.rstrip("/"))
-        return cls(os.path.abspath(os.path.expanduser(text.removeprefix("file://"))))
+        return cls(location_url(location))
 
     @property
     def is_local(self) -> bool:

@@ -45,11 +45,7 @@ class Layout:
     @classmethod
     def at(cls, location: str | os.PathLike[str]) -> Layout:
         """The warehouse at a local folder (made absolute) or an fsspec URL."""
-        text = os.fspath(location)
-        if "://" in text and not text.startswith("file://"):
-            return cls(text.rstrip("/"))
-        local = text.removeprefix("file://")
-        return cls(os.path.abspath(os.path.expanduser(local)))
+        return cls(location_url(location))
 
     @cached_property
     def fs(self) -> fsspec.AbstractFileSystem:
@@ -134,6 +130,19 @@ class Layout:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         object.__setattr__(self, "url", state["url"])
+
+
+def location_url(location: str | os.PathLike[str]) -> str:
+    """A location as pagewash keeps it: an absolute local path, or ``protocol://path`` with no
+    trailing slash (``file://`` URLs are local paths).
+
+    >>> location_url("s3://bucket/wh/"), location_url("file:///tmp/wh")
+    ('s3://bucket/wh', '/tmp/wh')
+    """
+    text = os.fspath(location)
+    if "://" in text and not text.startswith("file://"):
+        return text.rstrip("/")
+    return os.path.abspath(os.path.expanduser(text.removeprefix("file://")))
 
 
 def new_load_id(now: datetime | None = None) -> str:
