@@ -55,6 +55,10 @@ _BOILERPLATE_LINES = frozenset(
 _BOILERPLATE_FIRST_WORDS = frozenset({"subscribe", "copyright", "advertisement", "tags"})
 
 
+# A short line starting with one of these names a section whatever follows ("Most read").
+_SECTION_NAME_STARTS = ("more from ", "related ", "latest ", "most ")
+
+
 def _key(line: str, key: str | None) -> str:
     return (headline_key(line) if key is None else key).rstrip(":").strip()
 
@@ -65,9 +69,7 @@ def is_section_name(line: str, key: str | None = None) -> bool:
     ``key`` is the line's ``headline_key`` when the caller has it already.
     """
     key = _key(line, key)
-    return key in _SECTION_NAMES or any(
-        key.startswith(name + " ") for name in ("more from", "related", "latest", "most")
-    )
+    return key in _SECTION_NAMES or key.startswith(_SECTION_NAME_STARTS)
 
 
 def is_boilerplate_line(line: str, key: str | None = None) -> bool:

@@ -12,11 +12,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_QUOTES = re.compile(r"[\"'`´‘’‚‛“”„‟«»‹›]")
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\-]+")
+_QUOTES = "\"'`´‘’‚‛“”„‟«»‹›"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# Quotes are dropped, every dash becomes "-".
+_FOLD = tuple((char, "") for char in _QUOTES) + tuple((char, "-") for char in _DASHES)
+_ASCII_FOLD = tuple((char, "") for char in _QUOTES if char.isascii())  # "-" is ASCII's dash
+_DASH_RUN = re.compile(r"-{2,}")
 _LEADING_MARKER = re.compile(r"^(?:\d{1,3}[.)]|[•·*▪►▸\-–—])\s+")
 _TRAILING_TRUNCATION = re.compile(r"(?:\s*(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\]))+\s*$")
-_SPACES = re.compile(r"\s+")
+# Every trailing truncation mark ends in one of these; other lines skip the pattern.
+_TRUNCATION_ENDINGS = ("...", "…", "]")
 
 
 def fold_text(text: str) -> str:
@@ -25,12 +30,32 @@ def fold_text(text: str) -> str:
     >>> fold_text("It’s  “Done” — Now")
     'its done - now'
     """
-    text = _QUOTES.sub("", unicodedata.normalize("NFKC", text).casefold())
-    return _SPACES.sub(" ", _DASHES.sub("-", text)).strip()
+    return _fold_normalized(unicodedata.normalize("NFKC", text))
+
+
+def _fold_normalized(text: str) -> str:
+    text = text.casefold()
+    for char, replacement in _ASCII_FOLD if text.isascii() else _FOLD:
+        if char in text:  # a scan in C; most lines hold few of these characters
+            text = text.replace(char, replacement)
+    if "--" in text:
+        text = _DASH_RUN.sub("-", text)
+    return " ".join(text.split())
+
+
+def strip_truncation(text: str) -> str:
+    """``text`` less its trailing truncation marks and the spaces around them.
+
+    >>> strip_truncation("Storm hits the coast [...]")
+    'Storm hits the coast'
+    """
+    text = text.rstrip()
+    return _TRAILING_TRUNCATION.sub("", text) if text.endswith(_TRUNCATION_ENDINGS) else text
 
 
 def headline_key(headline: str) -> str:
     """The normalized form under which equal headlines are counted once."""
     text = unicodedata.normalize("NFKC", headline).strip()
-    text = _LEADING_MARKER.sub("", text)
-    return fold_text(_TRAILING_TRUNCATION.sub("", text))
+    if text[:1].isdigit() or text[:1] in "•·*▪►▸-–—":
+        text = _LEADING_MARKER.sub("", text)
+    return _fold_normalized(strip_truncation(text))

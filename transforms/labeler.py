@@ -34,16 +34,14 @@ rule has labeled):
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from transforms.headline_key import headline_key
+from transforms.headline_key import headline_key, strip_truncation
 from transforms.line_features import (
-    TRUNCATION,
     LineFeatures,
     breadcrumb_parts,
     looks_like_byline,
@@ -165,7 +163,7 @@ def _reindexed(page: _Page, k: int, j: int) -> LineFeatures:
     """Line ``k`` of ``page`` as line ``j`` of a re-read, measured again only if trimmed."""
     offset = page.kept_from.get(k, 0)
     feat = page.feats[k]
-    return measure(feat.text[offset:], j) if offset else dataclasses.replace(feat, index=j)
+    return measure(feat.text[offset:], j) if offset else feat.moved(j)
 
 
 def _first_paragraph(page: _Page) -> int:
@@ -294,8 +292,7 @@ def _mark_sidebars(page: _Page) -> None:
 
 def _repeat_needle(text: str) -> str:
     """The part of a teaser that must reappear: truncation mark and last word dropped."""
-    text = TRUNCATION.sub("", text).rstrip()
-    head, _, _ = text.rpartition(" ")
+    head, _, _ = strip_truncation(text).rpartition(" ")
     return head
 
 
