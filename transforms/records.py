@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Label(StrEnum):
@@ -25,9 +26,9 @@ class Label(StrEnum):
     BLANK = "blank"
 
 
-@dataclass(frozen=True, slots=True)
-class LabeledLine:
-    """One input line with its label and the rule that decided it."""
+class LabeledLine(NamedTuple):
+    """One input line with its label and the rule that decided it (a tuple: every input line
+    gets one, and tuples build several times faster than frozen dataclasses)."""
 
     line_no: int
     text: str
