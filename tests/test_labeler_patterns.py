@@ -150,3 +150,59 @@ def test_every_line_gets_exactly_one_label():
     doc = label_lines(lines)
     assert [line.line_no for line in doc.lines] == list(range(len(lines)))
     assert [line.text for line in doc.lines] == lines
+
+
+def test_comment_thread_after_the_article_is_footer():
+    thread = [
+        "2 Comments",
+        "Tom Reed says:",
+        "4 May 2024 at 10:14",
+        "Nobody asked the fishermen before this was decided, and now they pay for it all summer.",
+        "Reply",
+        "Ana P says:",
+        "5 May 2024 at 08:02",
+        "The pier has been unsafe for years; closing it now is the responsible thing to do here.",
+        "Reply",
+    ]
+    doc = label_lines(page("Pier to close", BODY_1, BODY_2, *thread))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert {line.rule for line in doc.lines if line.text in thread[:4]} == {"comment_thread"}
+
+
+def test_live_blog_times_between_paragraphs_stay_article_text():
+    update = "Work on the northern quay starts next week, the council said in a short statement."
+    doc = label_lines(page("Pier to close", "10:14", BODY_1, "11:02", BODY_2, "11:40", update))
+    assert doc.body == f"{BODY_1}\n\n11:02\n\n{BODY_2}\n\n11:40\n\n{update}"
+
+
+def test_copyright_notice_after_the_article_is_removed_whatever_its_length():
+    notice = (
+        "© 2024 Harbor Media Group. All rights reserved. This material may not be published, "
+        "broadcast, rewritten or redistributed without permission."
+    )
+    doc = label_lines(page("Pier to close", BODY_1, BODY_2, notice))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+
+
+def test_link_to_another_story_inside_the_article_is_removed():
+    links = ["Read more: Fish market moves indoors for winter", "Lire aussi : Le port ferme"]
+    doc = label_lines(page("Pier to close", BODY_1, links[0], BODY_2, links[1], BODY_1[:120]))
+    assert not any(link in doc.body for link in links)
+    assert doc.body.startswith(BODY_1) and BODY_2 in doc.body
+
+
+def test_chinese_paragraphs_are_article_text_and_headline_lists_are_not():
+    body = (
+        "港口委员会周二投票决定关闭旧渡轮码头进行维修，渔民们说这将使他们损失整整一个季节的收入。"
+    )
+    sidebar = ["相关新闻", "风暴关闭沿海公路", "春季渡轮票价上涨", "学校预算再次削减"]
+    doc = label_lines(page("港口新闻", "议会讨论港口计划", body, body[::-1], *sidebar))
+    assert doc.body == f"{body}\n\n{body[::-1]}"
+    assert doc.title == "议会讨论港口计划"
+
+
+def test_page_of_short_sentences_keeps_them_and_finds_its_title():
+    sentences = ["The pier closed on Tuesday.", "Boats moved north.", "Repairs take a year."]
+    doc = label_lines(page("Harbor News", "Pier closes for a year", *sentences, "Back to top"))
+    assert doc.title == "Pier closes for a year"
+    assert doc.body == "\n\n".join(sentences)

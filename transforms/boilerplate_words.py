@@ -55,6 +55,13 @@ _BOILERPLATE_LINES = frozenset(
 _BOILERPLATE_FIRST_WORDS = frozenset({"subscribe", "copyright", "advertisement", "tags"})
 
 
+# A short line starting with one of these is a prompt or a link to another story
+# ("Read more: Ferry fares to rise", "Lesen Sie auch: ...").
+_BOILERPLATE_STARTS = (
+    "share on ", "follow us ", "sign up ", "read more ", "read more:", "related:", "see also:",
+    "also read:", "read also:", "more:", "lesen sie auch:", "mehr zum thema:", "lire aussi:",
+    "à lire aussi:", "lea también:", "leer más:", "leggi anche:",
+)  # fmt: skip
 # A short line starting with one of these names a section whatever follows ("Most read").
 _SECTION_NAME_STARTS = ("more from ", "related ", "latest ", "most ")
 
@@ -79,5 +86,15 @@ def is_boilerplate_line(line: str, key: str | None = None) -> bool:
         key in _BOILERPLATE_LINES
         or "©" in line
         or key.partition(" ")[0] in _BOILERPLATE_FIRST_WORDS
-        or key.startswith(("share on ", "follow us ", "sign up ", "read more "))
+        or key.replace(" :", ":", 1).startswith(_BOILERPLATE_STARTS)  # French "aussi :"
     )
+
+
+def is_legal_notice(key: str) -> bool:
+    """A copyright line of any length ("© 2024 Harbor Media. All rights reserved. ...");
+    ``key`` is the line's ``headline_key``.
+
+    >>> is_legal_notice(headline_key("Copyright 2024 Harbor Media Ltd, all rights reserved"))
+    True
+    """
+    return key.startswith(("©", "(c) ", "copyright ")) or "all rights reserved" in key

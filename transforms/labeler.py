@@ -17,14 +17,18 @@ rule has labeled):
    from ``html_lines.html_blocks``: a nav, aside, footer, or an element named like a menu,
    sidebar or cookie notice) gets its region's label; a region holding most of the page's
    paragraph text wraps the article itself and is ignored.
-5. The article span runs from the first to the last paragraph-like line left (and any
-   short finished sentences right after it). Before it:
+5. ``comment_thread``: after the first paragraph, two or more date lines that each follow
+   a short author line ("Jane says:" / "March 3, 2024 at 10:14") start a comment thread,
+   footer to the end of the page (with the short lines just above it, "3 Comments").
+6. The article span runs from the first to the last paragraph-like line left that is no
+   copyright notice (on a page of short lines only: its finished sentences), and any short
+   finished sentences right after it. Before it:
    bylines/dates, the title (the last title-like line), a site name (the first line) and
    navigation. After it: footer. Inside it: content, less known boilerplate prompts and
-   exact repeats.
-6. ``fallback_longest``: a page never comes out empty; if no line qualified as article text,
+   links to other stories ("Read more: ...") and exact repeats.
+7. ``fallback_longest``: a page never comes out empty; if no line qualified as article text,
    the longest free lines are kept, or else the single longest line.
-7. ``recheck:<rule>``: the kept text is read again as a page of its own until the rules
+8. ``recheck:<rule>``: the kept text is read again as a page of its own until the rules
    remove nothing more, so cleaning a clean body changes nothing.
 
 >>> doc = label_lines(["My Site", "", "A storm hits the coast", "", "Rain fell all day. " * 3])
@@ -53,6 +57,10 @@ from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLin
 SECTION_EVIDENCE_NEEDED = 4
 # A teaser must keep at least this many characters, less its last word, to count as a repeat.
 MIN_REPEAT_CHARS = 25
+# A comment's author line ("Jane Doe says:") has at most this many words.
+MAX_AUTHOR_SIZE = 6
+# A page without paragraph-like lines is an article when it has this many finished sentences.
+MIN_SENTENCE_LINES = 2
 # The fuller copy of a teaser is one of the next 3 longer lines among the next 12 lines.
 REPEAT_LOOKAHEAD = 3
 REPEAT_WINDOW = 12
@@ -128,6 +136,7 @@ def _apply_rules(page: _Page) -> None:
     _mark_teaser_repeats(page)
     _mark_duplicates(page)
     _mark_outside(page)
+    _mark_comment_thread(page)
     _mark_article_span(page)
     _mark_fallback(page)
 
@@ -362,9 +371,47 @@ def _mark_outside(page: _Page) -> None:
             page.mark(k, REGION_LABELS.get(region, Label.NAV), f"markup:{region}")
 
 
+def _mark_comment_thread(page: _Page) -> None:
+    """A comment thread after the article is footer: it starts at the first of two or more
+    date lines that each follow a short author line ("Jane says:" / "March 3, 2024 at
+    10:14"), less the short lines just above it ("3 Comments"), and runs to the end.
+
+    One dated line is a byline; dates that follow paragraphs are a live blog's, not a thread.
+    """
+    feats, first = page.feats, _first_paragraph(page)
+
+    def author_like(f: LineFeatures) -> bool:
+        return f.size <= MAX_AUTHOR_SIZE and not (f.sentence_end or f.truncated or f.boilerplate)
+
+    dated = [
+        i
+        for i in range(first + 2, len(feats))
+        if page.free(i) and page.free(i - 1) and looks_like_byline(feats[i].text)
+        and author_like(feats[i - 1]) and not looks_like_byline(feats[i - 1].text)
+    ]  # fmt: skip
+    if len(dated) < 2:
+        return
+    start = dated[0] - 1
+    while start - 1 > first and page.free(start - 1) and author_like(feats[start - 1]):
+        start -= 1
+    for i in range(start, len(feats)):
+        if page.free(i):
+            page.mark(i, Label.FOOTER, "comment_thread")
+
+
+def _span_anchors(free: list[LineFeatures]) -> list[int]:
+    """The lines the article span runs between: paragraph-like lines that are no notice, or
+    on a page of short lines, its finished sentences of three words or more."""
+    paragraphs = [f.index for f in free if f.paragraph_like and not f.boilerplate]
+    if paragraphs:
+        return paragraphs
+    sentences = [f.index for f in free if f.sentence_end and f.size >= 3 and not f.boilerplate]
+    return sentences if len(sentences) >= MIN_SENTENCE_LINES else []
+
+
 def _mark_article_span(page: _Page) -> None:
     free = [f for f in page.feats if page.free(f.index)]
-    paragraphs = [f.index for f in free if f.paragraph_like]
+    paragraphs = _span_anchors(free)
     if not paragraphs:
         return
     first, last = paragraphs[0], paragraphs[-1]
@@ -380,7 +427,7 @@ def _mark_article_span(page: _Page) -> None:
         elif f.index >= first:
             if f.key == title_key:
                 page.mark(f.index, Label.REPEAT, "title_repeat")
-            elif f.size <= 8 and f.boilerplate:
+            elif f.boilerplate:
                 page.mark(f.index, Label.AD, "boilerplate_prompt")
             else:
                 page.mark(f.index, Label.CONTENT, "article_span")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms.boilerplate_words import is_boilerplate_line, is_section_name
+from transforms.boilerplate_words import is_boilerplate_line, is_legal_notice, is_section_name
 from transforms.headline_key import headline_key
 
 TRUNCATION = re.compile(r"(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\])\s*$")
@@ -27,6 +27,9 @@ _DATE = re.compile(
 # "By Jane Doe" in the languages most common in news corpora; a supporting signal only.
 _BYLINE_START = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|от)\s+\S", re.IGNORECASE)
 CHARS_PER_WORD = 7
+# Chinese or Japanese text: about two characters carry what one word of English does.
+UNSPACED_WORD_CHARS = 12
+CHARS_PER_UNSPACED_WORD = 2
 # Section names and boilerplate prompts are short; longer lines are never looked up.
 MAX_NAMED_LINE_SIZE = 12
 
@@ -72,8 +75,16 @@ class LineFeatures:
 
 
 def size_of(text: str) -> int:
-    """Words, or characters / 7 for text without spaces, whichever is larger."""
-    return max(len(text.split()), len(text) // CHARS_PER_WORD)
+    """Words, or characters / 7, whichever is larger; a line of a script written without
+    spaces (its "words" average more than 12 characters) counts one word per 2 characters.
+
+    >>> size_of("Rain fell all day"), size_of("市议会周二讨论了新的港口计划")
+    (4, 7)
+    """
+    words = len(text.split())
+    if text.isascii() or len(text) <= words * UNSPACED_WORD_CHARS:
+        return max(words, len(text) // CHARS_PER_WORD)
+    return max(words, len(text) // CHARS_PER_UNSPACED_WORD)
 
 
 def is_truncated(text: str) -> bool:
@@ -109,7 +120,7 @@ def measure(text: str, index: int = 0) -> LineFeatures:
         truncated=truncated,
         key=key,
         section_name=short and is_section_name(text, key),
-        boilerplate=short and is_boilerplate_line(text, key),
+        boilerplate=is_boilerplate_line(text, key) if short else is_legal_notice(key),
     )
 
 
