@@ -1,6 +1,7 @@
 """Print the cleaner's extraction quality on generated labeled pages, as text and as HTML.
 
     python -m benchmarks.quality [--sites 60] [--pages 20] [--seed 1] [--no-warehouse]
+                                 [--layouts classic|extended|both]
 
 For each of: text pages cleaned one at a time by the labeler; the same pages ingested by the
 real ``ingest`` flow, so that site-level evidence counted in the warehouse applies; the same
@@ -8,7 +9,11 @@ pages written as HTML (``synthetic_html``), cleaned one at a time and in the war
 trafilatura given that HTML (when it is installed: ``pip install -e '.[bench]'``). Figures:
 mean shingle precision/recall/F1 (see ``shingle_metric``), share of pages with F1 >= 0.95,
 title exact-match rate (pages whose title is in the text), distinct sidebar headline
-precision/recall, and pages per second (of one core, for the labelers).
+precision/recall, and pages per second (of one core, for the labelers), next to the time
+a reference loop takes, since this machine's speed varies from day to day. Each figure is
+printed for the classic site templates and for the extended ones, which add layouts the
+classic ones lack (menus, left-column sidebars, comment threads, authors' bios, copyright
+paragraphs, links inside the article, briefs, Russian and Chinese sites).
 """
 
 from __future__ import annotations
@@ -188,17 +193,43 @@ def main() -> None:
     parser.add_argument(
         "--no-warehouse", action="store_true", help="skip the two runs of the ingest flow"
     )
+    parser.add_argument(
+        "--layouts",
+        choices=("classic", "extended", "both"),
+        default="both",
+        help="the classic site templates, the extended ones (see synthetic_pages._extend), or both",
+    )
     args = parser.parse_args()
-    pages = generate_corpus(args.sites, args.pages, args.seed)
-    print(f"generated pages: {len(pages)} ({args.sites} sites x {args.pages}, seed {args.seed})")
+    print(f"machine speed: a pure-Python reference loop took {reference_loop_seconds():.2f} s")
+    for extended in {"classic": [False], "extended": [True], "both": [False, True]}[args.layouts]:
+        pages = generate_corpus(args.sites, args.pages, args.seed, extended)
+        print(
+            f"\n{'extended' if extended else 'classic'} layouts: {len(pages)} generated pages "
+            f"({args.sites} sites x {args.pages}, seed {args.seed})"
+        )
+        _report(pages, warehouse=not args.no_warehouse)
+
+
+def reference_loop_seconds() -> float:
+    """Seconds this machine takes for ``sum(i * i for i in range(10**7))``, best of 3 (about
+    0.5 s on an unloaded core of the usual machine): the yardstick for the pages/s figures."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(10**7))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _report(pages: Sequence[SyntheticPage], warehouse: bool) -> None:
     columns = ("shingle P / R / F1", ">=0.95", "titles", "headlines P/R", "pages/s")
     print(f"{'':<34} {columns[0]:<21}  {columns[1]:>6}  {columns[2]:>6}  ", end="")
     print(f"{columns[3]:>13}  {columns[4]:>8}")
     _print("text, labeler (one core)", measure_quality(pages))
-    if not args.no_warehouse:
+    if warehouse:
         _print("text, warehouse (site evidence)", measure_in_warehouse(pages, html=False))
     _print("HTML, labeler (one core)", measure_html_quality(pages))
-    if not args.no_warehouse:
+    if warehouse:
         _print("HTML, warehouse (site evidence)", measure_in_warehouse(pages, html=True))
     _print("HTML, trafilatura (one core)", measure_trafilatura(pages))
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from html import escape
 
-from benchmarks.synthetic_pages import PageParts, SyntheticPage
+from benchmarks.synthetic_pages import LINK_PROMPTS, PageParts, SyntheticPage
 
 MARKUPS = ("semantic", "classed", "bare")
 MENU = ("Home", "News", "Sport", "Business", "Culture", "Opinion", "Contact")
@@ -37,6 +37,23 @@ def _links(items: list[str], wrap: str = "li") -> str:
     return "".join(
         f'<{wrap}><a href="/{i}">{escape(text)}</a></{wrap}>' for i, text in enumerate(items)
     )
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph, or a link to another story ("Read more: ...") as its own paragraph."""
+    if text.startswith(tuple(LINK_PROMPTS)):
+        return f'<p><a href="/story">{escape(text)}</a></p>'
+    return f"<p>{escape(text)}</p>"
+
+
+def _comments(parts: PageParts, markup: str) -> str:
+    if not parts.comments:
+        return ""
+    inner = "".join(f"<div>{escape(line)}</div>" for line in parts.comments)
+    return {
+        "semantic": f'<section id="comments">{inner}</section>',
+        "classed": f'<div class="comments-area">{inner}</div>',
+    }.get(markup, f"<div>{inner}</div>")
 
 
 def _sections(parts: PageParts, bare: bool) -> list[str]:
@@ -68,42 +85,47 @@ def to_html(page: SyntheticPage, markup: str | None = None) -> str:
     e = escape
     head_lines = [e(x) for x in (parts.teaser, parts.title) if x]
     title = parts.title or page.gold_title or ""
-    paragraphs = "".join(f"<p>{e(p)}</p>" for p in parts.paragraphs)
+    paragraphs = "".join(_paragraph(p) for p in parts.paragraphs)
+    paragraphs += f"<p>{e(parts.bio)}</p>" if parts.bio else ""
+    menu = list(parts.menu or MENU)
     byline = f"<p>{e(parts.byline)}</p>" if parts.byline else ""
     crumbs = f"<div>{e(parts.breadcrumb)}</div>" if parts.breadcrumb else ""
     site_name = f"<div>{e(parts.site_name)}</div>" if parts.site_name else ""
     sections = _sections(parts, bare)
-    footers = "".join(f"<div>{e(f)}</div>" for f in parts.footers)
+    before, sections = sections[: parts.sections_before], sections[parts.sections_before :]
+    comments = _comments(parts, markup)
+    footers = "".join(f"<div>{e(f)}</div>" for f in (*parts.footers, parts.legal) if f)
     cookie = f"<div>{e(parts.cookie)}</div>" if parts.cookie else ""
     heading = "".join(
         f"<h1>{h}</h1>" if h == e(parts.title or "") else f"<p>{h}</p>" for h in head_lines
     )
     if markup == "semantic":
         body = (
-            f"<header>{site_name}<nav><ul>{_links(list(MENU))}</ul></nav></header>"
-            f'<nav class="crumbs">{crumbs}</nav>'
-            * bool(crumbs)
+            f"<header>{site_name}<nav><ul>{_links(menu)}</ul></nav></header>"
+            + "".join(f"<aside>{s}</aside>" for s in before)
+            + f'<nav class="crumbs">{crumbs}</nav>' * bool(crumbs)
             + f"<main><article>{heading}{byline}{paragraphs}</article>"
             + "".join(f"<aside>{s}</aside>" for s in sections)
-            + f"</main><footer>{footers}</footer>{cookie}"
+            + f"{comments}</main><footer>{footers}</footer>{cookie}"
         )
     elif markup == "classed":
         body = (
             f'<div id="top" class="site-header">{site_name}</div>'
-            f'<div class="main-menu">{_links(list(MENU), "span")}</div>'
-            + f'<div class="breadcrumbs">{crumbs}</div>'
-            * bool(crumbs)
+            f'<div class="main-menu">{_links(menu, "span")}</div>'
+            + "".join(f'<div class="sidebar widget">{s}</div>' for s in before)
+            + f'<div class="breadcrumbs">{crumbs}</div>' * bool(crumbs)
             + f'<div class="post"><div class="post-title">{heading}</div>'
             f'<div class="post-meta">{byline}</div>'
             f'<div class="post-content">{paragraphs}</div></div>'
             + "".join(f'<div class="sidebar widget">{s}</div>' for s in sections)
+            + comments
             + f'<div class="site-footer">{footers}</div>'
             + f'<div id="cookie-consent">{cookie}</div>' * bool(cookie)
         )
     else:
         body = (
-            f"<div>{site_name}<div>{_links(list(MENU), 'span')}</div></div>{crumbs}"
-            f"<div><div>{heading}{byline}{paragraphs}</div>{''.join(sections)}</div>"
+            f"<div>{site_name}<div>{_links(menu, 'span')}</div></div>{''.join(before)}{crumbs}"
+            f"<div><div>{heading}{byline}{paragraphs}</div>{''.join(sections)}{comments}</div>"
             f"<div>{footers}{cookie}</div>"
         )
     return f"<!doctype html><html><head><title>{e(title)}</title></head><body>{body}</body></html>"

@@ -206,3 +206,43 @@ def test_page_of_short_sentences_keeps_them_and_finds_its_title():
     doc = label_lines(page("Harbor News", "Pier closes for a year", *sentences, "Back to top"))
     assert doc.title == "Pier closes for a year"
     assert doc.body == "\n\n".join(sentences)
+
+
+def test_sidebar_in_a_left_column_before_the_article_keeps_title_and_first_paragraph():
+    sidebar = SIDEBAR[:7]
+    doc = label_lines(page("Harbor News", *sidebar, "Pier to close", BODY_1, BODY_2))
+    assert doc.title == "Pier to close"
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert len(doc.mentions) == 3
+
+
+def test_breadcrumb_and_byline_after_a_left_column_are_no_sidebar_entries():
+    sidebar = SIDEBAR[:7]
+    crumb, byline = "Home » Local » Pier to close", "By Ann Lee | 3 May 2024"
+    doc = label_lines(page(*sidebar, crumb, "Pier to close", byline, BODY_1, BODY_2))
+    assert labels_of(doc, crumb) == [Label.BREADCRUMB]
+    assert labels_of(doc, byline) == [Label.BYLINE]
+    assert doc.title == "Pier to close"
+
+
+def test_chinese_teaser_repeated_at_start_of_body_is_kept_once():
+    body = (
+        "港口委员会周二投票决定关闭旧渡轮码头进行维修，渔民们说这将使他们损失整整一个季节的收入。"
+        * 2
+    )
+    doc = label_lines(page("港口新闻", body[:33], "议会讨论港口计划", body))  # cut mid-sentence
+    assert doc.body == body
+    assert labels_of(doc, body[:33]) == [Label.TEASER]
+
+
+def test_single_comment_after_two_paragraphs_is_footer():
+    comment = "Nobody asked the fishermen before this was decided, and now they pay for it."
+    doc = label_lines(page("Pier to close", BODY_1, BODY_2, "Tom says:", "4 May 2024", comment))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+
+
+def test_short_sentences_between_byline_and_first_paragraph_are_article_text():
+    opening = "The old pier closes on Monday."
+    doc = label_lines(page("Pier to close", "By Ann Lee | 3 May 2024", opening, BODY_1, BODY_2))
+    assert doc.title == "Pier to close"
+    assert doc.body == f"{opening}\n\n{BODY_1}\n\n{BODY_2}"

@@ -133,6 +133,7 @@ def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) 
 def _apply_rules(page: _Page) -> None:
     _mark_breadcrumbs(page)
     _mark_sidebars(page)
+    _mark_breadcrumbs(page)  # again: one below a left column is before the first paragraph now
     _mark_teaser_repeats(page)
     _mark_duplicates(page)
     _mark_outside(page)
@@ -176,7 +177,9 @@ def _reindexed(page: _Page, k: int, j: int) -> LineFeatures:
 
 
 def _first_paragraph(page: _Page) -> int:
-    return next((f.index for f in page.feats if f.paragraph_like), len(page.feats))
+    return next(
+        (f.index for f in page.feats if f.paragraph_like and page.free(f.index)), len(page.feats)
+    )
 
 
 def _mark_breadcrumbs(page: _Page) -> None:
@@ -233,9 +236,10 @@ def _starts_section(page: _Page, i: int) -> bool:
 def _parse_section(page: _Page, start: int) -> _Section | None:
     entries: list[tuple[int, int | None]] = []
     pos = start + 1
+    before_article = start < _first_paragraph(page)
     while page.free(pos):
         headline = page.feats[pos]
-        if not headline.title_like or headline.boilerplate:
+        if not headline.title_like or headline.boilerplate or _page_head(headline):
             break
         if _starts_section(page, pos):
             break
@@ -248,6 +252,8 @@ def _parse_section(page: _Page, start: int) -> _Section | None:
             and page.feats[teaser].size <= 80
             and (pair_mode or _strong_teaser(headline, page.feats[teaser]))
         )
+        if is_pair and before_article and _body_follows(page, teaser):
+            break  # the article's title and first paragraph, after a section in a left column
         if is_pair:
             entries.append((pos, teaser))
             pos += 2
@@ -255,6 +261,19 @@ def _parse_section(page: _Page, start: int) -> _Section | None:
             entries.append((pos, None))
             pos += 1
     return _Section(start, tuple(entries)) if len(entries) >= 2 else None
+
+
+def _page_head(f: LineFeatures) -> bool:
+    """A breadcrumb or a byline: the head of the article, never a sidebar entry."""
+    return bool(breadcrumb_parts(f.text)) or looks_like_byline(f.text)
+
+
+def _body_follows(page: _Page, teaser: int) -> bool:
+    """Is the line after a would-be teaser running text that is no headline?"""
+    after = teaser + 1
+    return (
+        page.free(after) and page.feats[after].paragraph_like and not page.feats[after].title_like
+    )
 
 
 def _section_evidence(page: _Page, section: _Section) -> int:
@@ -300,9 +319,11 @@ def _mark_sidebars(page: _Page) -> None:
 
 
 def _repeat_needle(text: str) -> str:
-    """The part of a teaser that must reappear: truncation mark and last word dropped."""
-    head, _, _ = strip_truncation(text).rpartition(" ")
-    return head
+    """The part of a teaser that must reappear: truncation mark and last word dropped (the
+    last character, in a script written without spaces)."""
+    text = strip_truncation(text)
+    head, space, _ = text.rpartition(" ")
+    return head if space else text[:-1]
 
 
 def _glued_title(prefix: str) -> str | None:
@@ -372,11 +393,12 @@ def _mark_outside(page: _Page) -> None:
 
 
 def _mark_comment_thread(page: _Page) -> None:
-    """A comment thread after the article is footer: it starts at the first of two or more
-    date lines that each follow a short author line ("Jane says:" / "March 3, 2024 at
-    10:14"), less the short lines just above it ("3 Comments"), and runs to the end.
+    """A comment thread after the article is footer: it starts at the first of the date
+    lines that each follow a short author line ("Jane says:" / "March 3, 2024 at 10:14"),
+    less the short lines just above it ("3 Comments"), and runs to the end.
 
-    One dated line is a byline; dates that follow paragraphs are a live blog's, not a thread.
+    One such pair is a thread only after two paragraphs (before them it is a byline); dates
+    that follow paragraphs are a live blog's, not a thread.
     """
     feats, first = page.feats, _first_paragraph(page)
 
@@ -389,7 +411,10 @@ def _mark_comment_thread(page: _Page) -> None:
         if page.free(i) and page.free(i - 1) and looks_like_byline(feats[i].text)
         and author_like(feats[i - 1]) and not looks_like_byline(feats[i - 1].text)
     ]  # fmt: skip
-    if len(dated) < 2:
+    if not dated:
+        return
+    paragraphs_before = sum(f.paragraph_like and page.free(f.index) for f in feats[: dated[0]])
+    if len(dated) < 2 and paragraphs_before < 2:
         return
     start = dated[0] - 1
     while start - 1 > first and page.free(start - 1) and author_like(feats[start - 1]):
@@ -409,16 +434,22 @@ def _span_anchors(free: list[LineFeatures]) -> list[int]:
     return sentences if len(sentences) >= MIN_SENTENCE_LINES else []
 
 
+def _short_sentence(f: LineFeatures) -> bool:
+    return f.sentence_end and f.size >= 3 and not f.boilerplate and not looks_like_byline(f.text)
+
+
 def _mark_article_span(page: _Page) -> None:
     free = [f for f in page.feats if page.free(f.index)]
     paragraphs = _span_anchors(free)
     if not paragraphs:
         return
     first, last = paragraphs[0], paragraphs[-1]
-    # a short closing sentence ("Work begins in April.") still belongs to the article
+    # short sentences ("Work begins in April.") next to the span still belong to the article
     for f in free:
-        if f.index == last + 1 and f.sentence_end and f.size >= 3 and not f.boilerplate:
+        if f.index == last + 1 and _short_sentence(f):
             last = f.index
+    while page.free(first - 1) and _short_sentence(page.feats[first - 1]):
+        first -= 1
     _mark_header(page, first)
     title_key = None if page.title is None else headline_key(page.title)
     for f in free:
