@@ -48,7 +48,6 @@ from transforms.headline_key import headline_key, strip_truncation
 from transforms.line_features import (
     LineFeatures,
     breadcrumb_parts,
-    looks_like_byline,
     measure,
 )
 from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLine
@@ -186,7 +185,7 @@ def _mark_breadcrumbs(page: _Page) -> None:
     for i in range(_first_paragraph(page)):
         text = page.feats[i].text
         parts = breadcrumb_parts(text)
-        if not parts or not page.free(i) or looks_like_byline(text):
+        if not parts or not page.free(i) or page.feats[i].byline_like:
             continue
         page.mark(i, Label.BREADCRUMB, "separator_path")
         nxt = i + 1
@@ -265,7 +264,7 @@ def _parse_section(page: _Page, start: int) -> _Section | None:
 
 def _page_head(f: LineFeatures) -> bool:
     """A breadcrumb or a byline: the head of the article, never a sidebar entry."""
-    return bool(breadcrumb_parts(f.text)) or looks_like_byline(f.text)
+    return bool(breadcrumb_parts(f.text)) or f.byline_like
 
 
 def _body_follows(page: _Page, teaser: int) -> bool:
@@ -408,8 +407,8 @@ def _mark_comment_thread(page: _Page) -> None:
     dated = [
         i
         for i in range(first + 2, len(feats))
-        if page.free(i) and page.free(i - 1) and looks_like_byline(feats[i].text)
-        and author_like(feats[i - 1]) and not looks_like_byline(feats[i - 1].text)
+        if page.free(i) and page.free(i - 1) and feats[i].byline_like
+        and author_like(feats[i - 1]) and not feats[i - 1].byline_like
     ]  # fmt: skip
     if not dated:
         return
@@ -435,7 +434,7 @@ def _span_anchors(free: list[LineFeatures]) -> list[int]:
 
 
 def _short_sentence(f: LineFeatures) -> bool:
-    return f.sentence_end and f.size >= 3 and not f.boilerplate and not looks_like_byline(f.text)
+    return f.sentence_end and f.size >= 3 and not f.boilerplate and not f.byline_like
 
 
 def _mark_article_span(page: _Page) -> None:
@@ -470,7 +469,7 @@ def _mark_header(page: _Page, first_paragraph: int) -> None:
         if not page.free(i):
             continue
         f = page.feats[i]
-        if looks_like_byline(f.text):
+        if f.byline_like:
             page.mark(i, Label.BYLINE, "author_or_date")
         elif page.title is None and f.size <= MAX_GLUED_TITLE_SIZE and not f.truncated:
             page.mark(i, Label.TITLE, "last_short_line_before_body")

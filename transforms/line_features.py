@@ -20,6 +20,7 @@ TRUNCATION = re.compile(r"(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\])\s*$")
 _SENTENCE_MARKS = frozenset(".!?。！？؟।")
 _CLOSERS = "\"'”’»)]"
 BREADCRUMB_SEPARATOR = re.compile(r"\s+(?:»|›|>|→|/|\|)\s+|\s*[»›→]\s*")
+_PATH_MARKS = "»›>→/|"  # a line holding none of them is no breadcrumb
 _DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
     r"|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{4}\b|\b[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2},?\s+\d{4}\b"
@@ -30,6 +31,8 @@ CHARS_PER_WORD = 7
 # Chinese or Japanese text: about two characters carry what one word of English does.
 UNSPACED_WORD_CHARS = 12
 CHARS_PER_UNSPACED_WORD = 2
+# A byline or dateline has at most this many words.
+MAX_BYLINE_SIZE = 16
 # Section names and boilerplate prompts are short; longer lines are never looked up.
 MAX_NAMED_LINE_SIZE = 12
 
@@ -46,12 +49,13 @@ class LineFeatures:
     key: str
     section_name: bool
     boilerplate: bool
+    byline_like: bool  # see looks_like_byline
 
     def moved(self, index: int) -> LineFeatures:
         """The same line at position ``index`` of another page."""
         return LineFeatures(
             index, self.text, self.size, self.sentence_end, self.truncated, self.key,
-            self.section_name, self.boilerplate,
+            self.section_name, self.boilerplate, self.byline_like,
         )  # fmt: skip
 
     @property
@@ -121,6 +125,7 @@ def measure(text: str, index: int = 0) -> LineFeatures:
         key=key,
         section_name=short and is_section_name(text, key),
         boilerplate=is_boilerplate_line(text, key) if short else is_legal_notice(key),
+        byline_like=size <= MAX_BYLINE_SIZE and _names_author_or_date(text),
     )
 
 
@@ -133,6 +138,8 @@ def breadcrumb_parts(text: str) -> list[str]:
     >>> breadcrumb_parts("Home » World » Storm hits coast")
     ['Home', 'World', 'Storm hits coast']
     """
+    if not any(mark in text for mark in _PATH_MARKS):
+        return []
     parts = [p.strip() for p in BREADCRUMB_SEPARATOR.split(text)]
     if len(parts) < 2 or any(not p for p in parts):
         return []
@@ -143,4 +150,8 @@ def breadcrumb_parts(text: str) -> list[str]:
 
 def looks_like_byline(text: str) -> bool:
     """A short line carrying an author ("By ...") or a full date/time."""
-    return size_of(text) <= 16 and bool(_BYLINE_START.search(text) or _DATE.search(text))
+    return size_of(text) <= MAX_BYLINE_SIZE and _names_author_or_date(text)
+
+
+def _names_author_or_date(text: str) -> bool:
+    return bool(_BYLINE_START.search(text) or _DATE.search(text))
