@@ -174,7 +174,7 @@ class _Writer:
 
     def headline(self) -> str:
         if not self.space:
-            return self.phrase(3, 6)
+            return self.phrase(5, 10)  # 10 to 20 characters, as Chinese headlines run
         return " ".join(w.capitalize() for w in self.phrase(4, 11).split())
 
     def teaser(self) -> str:
@@ -193,8 +193,8 @@ def site_template(rng: random.Random, index: int, extended: bool = False) -> Sit
         language = rng.choices(["en", "es", "de", "fr"], weights=[85, 5, 5, 5])[0]
     writer = _Writer(rng, language)
     names = list(SECTION_NAMES[language])
-    if rng.random() < 0.3:  # an unlisted section name
-        names.append(writer.headline())
+    if rng.random() < 0.3:  # an unlisted section name (extended: as short as real ones are)
+        names.append(writer.phrase(1, 3).title() if extended else writer.headline())
     sections = tuple((name, rng.random() < 0.75) for name in rng.sample(names, k=rng.randint(0, 2)))
     separator = rng.choice(SEPARATORS)
     teaser_first = rng.random() < 0.3

@@ -39,6 +39,7 @@ rule has labeled):
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -56,6 +57,8 @@ from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLin
 SECTION_EVIDENCE_NEEDED = 4
 # A teaser must keep at least this many characters, less its last word, to count as a repeat.
 MIN_REPEAT_CHARS = 25
+# A sentence ending inside a line ("... the vote. Residents ..."): the line is running text.
+_INNER_SENTENCE_END = re.compile(r"[.!?。！？]\s+\S")
 # A comment's author line ("Jane Doe says:") has at most this many words.
 MAX_AUTHOR_SIZE = 6
 # A page without paragraph-like lines is an article when it has this many finished sentences.
@@ -251,8 +254,8 @@ def _parse_section(page: _Page, start: int) -> _Section | None:
             and page.feats[teaser].size <= 80
             and (pair_mode or _strong_teaser(headline, page.feats[teaser]))
         )
-        if is_pair and before_article and _body_follows(page, teaser):
-            break  # the article's title and first paragraph, after a section in a left column
+        if before_article and page.free(teaser) and _opens_article(page, pos):
+            break  # the article's head, after a section in a left column
         if is_pair:
             entries.append((pos, teaser))
             pos += 2
@@ -267,12 +270,21 @@ def _page_head(f: LineFeatures) -> bool:
     return bool(breadcrumb_parts(f.text)) or f.byline_like
 
 
-def _body_follows(page: _Page, teaser: int) -> bool:
-    """Is the line after a would-be teaser running text that is no headline?"""
-    after = teaser + 1
-    return (
-        page.free(after) and page.feats[after].paragraph_like and not page.feats[after].title_like
-    )
+def _opens_article(page: _Page, i: int) -> bool:
+    """Does the article start at line ``i``, not a sidebar entry? It does when the next line
+    is a byline or repeats ``i`` (a teaser-first page), or when running text follows it for
+    two lines (the first paragraph is no teaser when a second one comes after it)."""
+    feats = page.feats
+    nxt = feats[i + 1]
+    needle = _repeat_needle(feats[i].text)
+    if nxt.byline_like or (len(needle) >= MIN_REPEAT_CHARS and needle in nxt.text):
+        return True
+    return page.free(i + 2) and _running_text(nxt) and _running_text(feats[i + 2])
+
+
+def _running_text(f: LineFeatures) -> bool:
+    """Paragraph text, not a headline: long, or holding more than one sentence."""
+    return f.paragraph_like and (not f.title_like or bool(_INNER_SENTENCE_END.search(f.text)))
 
 
 def _section_evidence(page: _Page, section: _Section) -> int:
@@ -290,6 +302,9 @@ def _section_evidence(page: _Page, section: _Section) -> int:
         points += 1
     if teasers and statistics.median(t.size for t in teasers) <= 45:
         points += 1
+    headlines = [feats[h].size for h, _ in section.entries]
+    if not teasers and len(headlines) >= 3 and statistics.median(headlines) >= 5:
+        points += 1  # a list of headlines, longer than a menu's items
     return points
 
 
@@ -447,8 +462,12 @@ def _mark_article_span(page: _Page) -> None:
     for f in free:
         if f.index == last + 1 and _short_sentence(f):
             last = f.index
-    while page.free(first - 1) and _short_sentence(page.feats[first - 1]):
-        first -= 1
+    above = first - 1  # links and prompts between the sentences go inside the span too
+    while page.free(above) and (
+        _short_sentence(page.feats[above]) or page.feats[above].boilerplate
+    ):
+        first = above if _short_sentence(page.feats[above]) else first
+        above -= 1
     _mark_header(page, first)
     title_key = None if page.title is None else headline_key(page.title)
     for f in free:
