@@ -246,3 +246,9 @@ def test_short_sentences_between_byline_and_first_paragraph_are_article_text():
     doc = label_lines(page("Pier to close", "By Ann Lee | 3 May 2024", opening, BODY_1, BODY_2))
     assert doc.title == "Pier to close"
     assert doc.body == f"{opening}\n\n{BODY_1}\n\n{BODY_2}"
+
+
+def test_long_link_to_another_story_between_paragraphs_is_removed():
+    link = "See also: Harbor council votes to keep the old lighthouse open for visitors through next winter"
+    doc = label_lines(page("Pier to close", BODY_1, link, BODY_2))
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"

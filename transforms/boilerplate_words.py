@@ -86,8 +86,14 @@ def is_boilerplate_line(line: str, key: str | None = None) -> bool:
         key in _BOILERPLATE_LINES
         or "©" in line
         or key.partition(" ")[0] in _BOILERPLATE_FIRST_WORDS
-        or key.replace(" :", ":", 1).startswith(_BOILERPLATE_STARTS)  # French "aussi :"
+        or is_link_prompt(key)
     )
+
+
+def is_link_prompt(key: str) -> bool:
+    """A prompt or a link to another story, of any length ("Read more: Ferry fares rise");
+    ``key`` is the line's ``headline_key``."""
+    return key.replace(" :", ":", 1).startswith(_BOILERPLATE_STARTS)  # French "aussi :"
 
 
 def is_legal_notice(key: str) -> bool:

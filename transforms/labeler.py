@@ -279,7 +279,10 @@ def _opens_article(page: _Page, i: int) -> bool:
     needle = _repeat_needle(feats[i].text)
     if nxt.byline_like or (len(needle) >= MIN_REPEAT_CHARS and needle in nxt.text):
         return True
-    return page.free(i + 2) and _running_text(nxt) and _running_text(feats[i + 2])
+    after = next((f for f in feats[i + 2 : i + 4] if not f.boilerplate), None)  # past a link
+    return (
+        after is not None and page.free(after.index) and _running_text(nxt) and _running_text(after)
+    )
 
 
 def _running_text(f: LineFeatures) -> bool:

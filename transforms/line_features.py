@@ -13,7 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms.boilerplate_words import is_boilerplate_line, is_legal_notice, is_section_name
+from transforms.boilerplate_words import (
+    is_boilerplate_line,
+    is_legal_notice,
+    is_link_prompt,
+    is_section_name,
+)
 from transforms.headline_key import headline_key
 
 TRUNCATION = re.compile(r"(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\])\s*$")
@@ -110,6 +115,10 @@ def ends_sentence(text: str) -> bool:
     return text.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
 
 
+def _long_boilerplate(key: str) -> bool:
+    return is_legal_notice(key) or is_link_prompt(key)
+
+
 def measure(text: str, index: int = 0) -> LineFeatures:
     """Measure a stripped, non-blank line."""
     truncated = is_truncated(text)
@@ -124,7 +133,7 @@ def measure(text: str, index: int = 0) -> LineFeatures:
         truncated=truncated,
         key=key,
         section_name=short and is_section_name(text, key),
-        boilerplate=is_boilerplate_line(text, key) if short else is_legal_notice(key),
+        boilerplate=is_boilerplate_line(text, key) if short else _long_boilerplate(key),
         byline_like=size <= MAX_BYLINE_SIZE and _names_author_or_date(text),
     )
 
