@@ -27,6 +27,8 @@ from warehouse.layout import Layout
 
 Row = dict[str, Any]
 KEPT_LABELS = frozenset({Label.CONTENT, Label.BLANK})
+# Work items whose rows a chunk converts to Arrow at once (Python dicts take ~10x the memory).
+ROWS_EVERY = 200
 
 
 @dataclass
@@ -258,11 +260,25 @@ def clean_chunk(
     at: datetime,
     limits: Limits,
 ) -> BatchCounts:
-    """Clean a chunk of work items and stage its rows of every table as part ``part``."""
-    out = BatchRows()
+    """Clean a chunk of work items and stage its rows of every table as part ``part``, handing
+    them over ``ROWS_EVERY`` items at a time: a worker holds a row group's worth of Arrow rows
+    per table, however large the chunk (batches grow with the corpus, ``ingest.MAX_BATCHES``)."""
+    name = f"{part}-{chunk_no:03d}"
+    stagers = {table: loads.Stager(layout, load_id, table, name) for table in BatchRows().tables}
+    counts = BatchCounts()
     records: dict[str, dict[int, bytes]] = {}
-    for item in items:
-        out.extend(rows_for_item(item, load_id, at, limits, records))
-    for table, rows in out.tables.items():
-        loads.stage(layout, load_id, table, f"{part}-{chunk_no:03d}", rows)
-    return _counts(out)
+    try:
+        for start in range(0, len(items), ROWS_EVERY):
+            out = BatchRows()
+            for item in items[start : start + ROWS_EVERY]:
+                out.extend(rows_for_item(item, load_id, at, limits, records))
+            for table, rows in out.tables.items():
+                stagers[table].add(rows)
+            counts += _counts(out)
+        for stager in stagers.values():
+            stager.close()
+    except BaseException:
+        for stager in stagers.values():
+            stager.abort()
+        raise
+    return counts

@@ -59,12 +59,23 @@ ORDER BY body_key_a, body_key_b
 """
 
 # The labeler's word counts, not the site-refined ones: site evidence counts clusters, so
-# clusters must not depend on it.
+# clusters must not depend on it. Only articles that can have a copy: whose body key another
+# current article shares or a pair names (``new_pairs``: this load's); any other article is
+# alone in its cluster, and holding every article in Python grows with the corpus.
 MEMBERS_SQL = """
-SELECT s.doc_id, s.body_key, a.n_words
-FROM (SELECT DISTINCT doc_id, body_key FROM signatures) AS s
-JOIN labeled_articles AS a USING (doc_id)
+WITH members AS (
+    SELECT s.doc_id, s.body_key, a.n_words
+    FROM (SELECT DISTINCT doc_id, body_key FROM signatures) AS s
+    JOIN labeled_articles AS a USING (doc_id)
+),
+linked AS (
+    SELECT body_key FROM members GROUP BY body_key HAVING count(*) > 1
+    UNION SELECT body_key_a FROM body_pairs UNION SELECT body_key_b FROM body_pairs
+    UNION SELECT body_key_a FROM new_pairs UNION SELECT body_key_b FROM new_pairs
+)
+SELECT * FROM members SEMI JOIN linked USING (body_key)
 """
+PAIR_KEYS = pa.schema([("body_key_a", pa.string()), ("body_key_b", pa.string())])
 
 DUPLICATES_SQL = f"""
 WITH sigs AS (SELECT DISTINCT ON (doc_id) doc_id, body_key, signature FROM signatures)
@@ -105,6 +116,7 @@ def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
     with load_connection(layout, load_id) as con:
         edges = con.execute("SELECT body_key_a, body_key_b FROM body_pairs").fetchall()
         new_pairs = 0
+        pairs = PAIR_KEYS.empty_table()
         if new_bands:
             sql = PAIRS_SQL.format(new_bands=parquet_list([layout.sql_path(p) for p in new_bands]))
             pairs = _arrow(con, sql, load_id)
@@ -114,6 +126,7 @@ def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
                 pairs.column("body_key_b").to_pylist(),
                 strict=True,
             )
+        con.register("new_pairs", pairs.select(PAIR_KEYS.names))
         members = [Member(*row) for row in con.execute(MEMBERS_SQL).fetchall()]
         copies = [(d, c) for d, c in canonical_documents(members, edges).items() if d != c]
         con.register(

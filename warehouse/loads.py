@@ -25,8 +25,17 @@ from warehouse.layout import (
     load_id_of,
     part_file,
 )
-from warehouse.parquet_files import read_columns, to_table, write_atomically
+from warehouse.parquet_files import (
+    ROW_GROUP_SIZE,
+    AtomicParquetWriter,
+    read_columns,
+    to_table,
+    write_atomically,
+)
 from warehouse.schemas import DERIVED_TABLES, LOAD_TABLES, SCHEMAS
+
+# A staged row group also ends at this many bytes of Arrow data (articles' bodies are large).
+ROW_GROUP_BYTES = 16 * 2**20
 
 
 def initialize(layout: Layout) -> None:
@@ -124,6 +133,73 @@ def stage_arrow(layout: Layout, load_id: str, table: str, part: str, arrow: pa.T
         path = posixpath.join(layout.staging_dir(load_id), table, part_file(load_id, part))
         write_atomically(layout, arrow.select(SCHEMAS[table].names).cast(SCHEMAS[table]), path)
     return int(arrow.num_rows)
+
+
+class Stager:
+    """A load's rows of one table for one part, staged as they come in: held as Arrow and
+    written a row group at a time (``ROW_GROUP_SIZE`` rows or ``ROW_GROUP_BYTES``), so the
+    rows a chunk of pages adds never pile up in memory. The file appears whole at ``close``,
+    and only if it holds rows (``stage``'s rule for a table that is not derived)."""
+
+    def __init__(self, layout: Layout, load_id: str, table: str, part: str) -> None:
+        assert table not in DERIVED_TABLES, "a derived table is staged whole (stage_arrow)"
+        self.layout, self.table, self.rows = layout, table, 0
+        self.path = posixpath.join(layout.staging_dir(load_id), table, part_file(load_id, part))
+        self.pending: list[pa.Table] = []
+        self.writer: AtomicParquetWriter | None = None
+
+    def add(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        self.add_arrow(to_table(self.table, rows))
+
+    def add_arrow(self, arrow: pa.Table) -> None:
+        """``add`` for rows in Arrow form (cast to the table's declared schema)."""
+        if arrow.num_rows:
+            schema = SCHEMAS[self.table]
+            arrow = arrow.select(schema.names).cast(schema)
+            self.pending.append(arrow)
+        held = sum(t.num_rows for t in self.pending)
+        if held >= ROW_GROUP_SIZE or sum(t.nbytes for t in self.pending) >= ROW_GROUP_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        if self.writer is None:
+            self.writer = AtomicParquetWriter(self.layout, SCHEMAS[self.table], self.path)
+        group = pa.concat_tables(self.pending)
+        self.pending = []
+        self.writer.write(group)
+        self.rows += group.num_rows
+
+    def close(self) -> int:
+        """Write what is held and put the file in place; return the rows staged."""
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        return self.rows
+
+    def abort(self) -> None:
+        self.pending = []
+        if self.writer is not None:
+            self.writer.abort()
+            self.writer = None
+
+
+def stage_batches(
+    layout: Layout, load_id: str, table: str, part: str, batches: Iterable[pa.RecordBatch]
+) -> str | None:
+    """``stage_arrow`` for rows that come as a stream (a DuckDB result read a batch at a
+    time), written a row group at a time; return the staged file, None when no rows came."""
+    stager = Stager(layout, load_id, table, part)
+    try:
+        for batch in batches:
+            stager.add_arrow(pa.Table.from_batches([batch]))
+        rows = stager.close()
+    except BaseException:
+        stager.abort()
+        raise
+    return stager.path if rows else None
 
 
 def staged_files(layout: Layout, load_id: str, table: str) -> list[str]:

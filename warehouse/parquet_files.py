@@ -38,22 +38,61 @@ def write_stream_atomically(
     """Write ``tables`` one after another into one file at ``path`` (each in row groups of at
     most ``ROW_GROUP_SIZE`` rows), holding one at a time in memory, so that it appears whole or
     not at all; return the number of rows written."""
-    layout.makedirs(posixpath.dirname(path))
-    target = path
-    if layout.is_local:
-        target = posixpath.join(posixpath.dirname(path), f".{posixpath.basename(path)}.tmp")
-    rows = 0
-    with layout.fs.open(target, "wb") as handle:
-        with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
-            for table in tables:
-                writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
-                rows += table.num_rows
+    with AtomicParquetWriter(layout, schema, path) as writer:
+        for table in tables:
+            writer.write(table)
+    return writer.rows
+
+
+class AtomicParquetWriter:
+    """One Parquet file at ``path``, written a table at a time, that appears whole when the
+    ``with`` block ends without error, and not at all otherwise (a local temporary file is
+    removed; an object store's upload is not completed)."""
+
+    def __init__(self, layout: Layout, schema: pa.Schema, path: str) -> None:
+        layout.makedirs(posixpath.dirname(path))
+        self.layout, self.path, self.rows = layout, path, 0
+        self.target = path
         if layout.is_local:
-            handle.flush()
-            os.fsync(handle.fileno())
-    if layout.is_local:
-        os.replace(target, path)
-    return rows
+            self.target = posixpath.join(
+                posixpath.dirname(path), f".{posixpath.basename(path)}.tmp"
+            )
+        self.handle = layout.fs.open(self.target, "wb")
+        self.writer = pq.ParquetWriter(self.handle, schema, compression="zstd")
+
+    def write(self, table: pa.Table) -> None:
+        self.writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
+        self.rows += table.num_rows
+
+    def __enter__(self) -> AtomicParquetWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
+    def close(self) -> None:
+        self.writer.close()
+        if self.layout.is_local:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+        self.handle.close()
+        if self.layout.is_local:
+            os.replace(self.target, self.path)
+
+    def abort(self) -> None:
+        self.writer.close()
+        if self.layout.is_local:
+            self.handle.close()
+            os.remove(self.target)
+        else:  # an unfinished upload: discard it rather than complete it
+            discard = getattr(self.handle, "discard", None)
+            if discard is not None:
+                discard()
+            else:
+                self.handle.close()
 
 
 def read_columns(layout: Layout, path: str, columns: list[str]) -> pa.Table:

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from warehouse.catalog import parquet_list
 from warehouse.layout import Layout
 from warehouse.load_view import load_connection
-from warehouse.loads import stage_arrow
+from warehouse.loads import stage_arrow, stage_batches
+from warehouse.parquet_files import ROW_GROUP_SIZE, to_table
 
 MIN_STORIES = 3
 MIN_SHARE = 0.1
@@ -62,6 +64,8 @@ SELECT doc_id, site, position, {_KEY.format("paragraph")} AS paragraph_key,
 FROM split WHERE paragraph <> ''
 ORDER BY site, doc_id, position
 """
+
+NEW_PARAGRAPHS_SQL = "CREATE TEMP VIEW new_paragraphs AS SELECT * FROM read_parquet({files})"
 
 TOUCHED_ALL_SQL = "CREATE TEMP TABLE touched AS SELECT DISTINCT site FROM labeled_articles"
 
@@ -193,8 +197,15 @@ def find_site_boilerplate(layout: Layout, load_id: str, every_site: bool = False
         "a.doc_id NOT IN (SELECT doc_id FROM paragraphs)" if every_site else "a.load_id = $load_id"
     )
     with load_connection(layout, load_id) as con:
-        new = _arrow(con, PARAGRAPHS_SQL.format(which=which), params)
-        con.register("new_paragraphs", new)
+        # streamed to the staged file and read back: a full load's paragraphs (~10 an
+        # article) would otherwise be held in Python, outside DuckDB's memory limit
+        sql = PARAGRAPHS_SQL.format(which=which)
+        result = con.sql(sql, params=_used(sql, params)).to_arrow_reader(ROW_GROUP_SIZE)
+        staged = stage_batches(layout, load_id, "paragraphs", "evidence", result)
+        if staged is None:
+            con.register("new_paragraphs", to_table("paragraphs", []))
+        else:
+            con.execute(NEW_PARAGRAPHS_SQL.format(files=parquet_list([layout.sql_path(staged)])))
         touched = TOUCHED_ALL_SQL if every_site else TOUCHED_SQL
         con.execute(touched, _used(touched, params))
         con.execute(CURRENT_SQL)
@@ -202,7 +213,6 @@ def find_site_boilerplate(layout: Layout, load_id: str, every_site: bool = False
         evidence = _arrow(con, SITE_BOILERPLATE_SQL, params)
         refined = _arrow(con, REFINED_BODIES_SQL, params)
         row = con.execute("SELECT count(*) FROM touched").fetchone()
-    stage_arrow(layout, load_id, "paragraphs", "evidence", new)
     stage_arrow(layout, load_id, "site_boilerplate", "all", evidence)
     stage_arrow(layout, load_id, "refined_bodies", "all", refined)
     return SiteEvidence(int(row[0]) if row else 0, evidence.num_rows, refined.num_rows)
