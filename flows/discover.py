@@ -4,9 +4,11 @@ run's plan (``warehouse.work_plan``) groups them into."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
+
+import pyarrow as pa
 
 from flows.readers import ReadProblem, input_format, read_input
 from flows.sources import Source
@@ -17,7 +19,7 @@ from warehouse import work_plan
 from warehouse.layout import Layout
 
 Row = dict[str, Any]
-StoredStats = Mapping[str, tuple[int | None, int | None]]  # source -> (file_size, mtime_ns)
+Listed = tuple[int, str, int | None, int | None]  # position, relative path, size, mtime_ns
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,30 +53,38 @@ SOURCE_FILE_FIELDS = tuple(f.name for f in fields(SourceFile))
 @dataclass(frozen=True)
 class WalkPart:
     """Consecutive candidate files of the walk, numbered from ``first``: their paths relative
-    to SOURCE in one NUL-separated string (no file name holds a NUL), which Prefect and Dask
-    pass to a task whole instead of walking thousands of items."""
+    to SOURCE with size and modification time as listed (``work_plan.LISTED``), as one Arrow
+    table, which Prefect and Dask pass to a task whole instead of walking thousands of items."""
 
     number: int
     first: int
-    joined: str
+    listed: pa.Table
 
     def __len__(self) -> int:
-        return self.joined.count("\0") + 1
-
-    def paths(self) -> list[tuple[int, str]]:
-        """``(position, relative path)`` of each file."""
-        return list(enumerate(self.joined.split("\0"), start=self.first))
+        return int(self.listed.num_rows)
 
 
 def walk_parts(source: Source, size: int) -> Iterator[WalkPart]:
     """The candidate files under ``source``, ``size`` at a time, as the walk finds them."""
-    relatives = source.relatives()
+    entries = source.entries()
     first = 0
     for number in itertools.count(1):
-        batch = list(itertools.islice(relatives, size))
+        batch = list(itertools.islice(entries, size))
         if not batch:
             return
-        yield WalkPart(number, first, "\0".join(batch))
+        relatives, formats, sizes, mtimes = zip(*batch, strict=True)
+        listed = pa.table(
+            {
+                "position": pa.array(range(first, first + len(batch)), pa.int64()),
+                "relative": pa.array(relatives, pa.string()),
+                "size": pa.array(sizes, pa.int64()),
+                "mtime_ns": pa.array(mtimes, pa.int64()),
+                # a JSON Lines file's pages are stored by record: always read
+                "by_stat": pa.array([fmt != "jsonl" for fmt in formats], pa.bool_()),
+            },
+            schema=work_plan.LISTED,
+        )
+        yield WalkPart(number, first, listed)
         first += len(batch)
 
 
@@ -82,19 +92,15 @@ def _row(**fields: Any) -> Row:
     return {name: fields.get(name) for name in work_plan.FOUND.names}
 
 
-def _probe(
-    source: Source, position: int, relative: str, stored: StoredStats, max_bytes: int
-) -> list[Row] | None:
-    """The found rows of one file (one per JSON Lines record), or None when its size and
-    modification time equal those of its path's newest stored version (skipped unread)."""
+def _probe(source: Source, file: Listed, max_bytes: int) -> list[Row]:
+    """The found rows of one file (one per JSON Lines record)."""
+    position, relative, size, mtime_ns = file
     where = {"position": position, "path": relative, "relative": relative}
     site = site_for(relative, source.name)
     fmt = input_format(relative) or "text"
     try:
-        found = source.locate(relative)
+        found = source.locate(relative, (size, mtime_ns))
         where["path"] = found.path
-        if fmt != "jsonl" and stored.get(relative) == (found.size, found.mtime_ns):
-            return None
         raw = read_input(found.path, max_bytes)
     except ReadProblem as problem:
         return [_row(**where, reason=problem.reason, detail=problem.detail)]
@@ -128,27 +134,20 @@ def _probe(
 
 
 def discover_chunk(
-    chunk: list[tuple[int, str]],
+    chunk: list[Listed],
     chunk_no: int,
     layout: Layout,
     load_id: str,
     part: str,
     source: Source,
-    stored: StoredStats,
     max_bytes: int,
 ) -> int:
-    """Read and hash a chunk of candidate files, stage their found rows; return how many
-    were skipped unread (unchanged size and modification time)."""
+    """Read and hash a chunk of files, stage their found rows; return how many files."""
     rows: list[Row] = []
-    skipped = 0
-    for position, relative in chunk:
-        found = _probe(source, position, relative, stored, max_bytes)
-        if found is None:
-            skipped += 1
-        else:
-            rows.extend(found)
+    for file in chunk:
+        rows.extend(_probe(source, file, max_bytes))
     work_plan.stage_found(layout, load_id, f"{part}-{chunk_no:03d}", rows)
-    return skipped
+    return len(chunk)
 
 
 def work_items(rows: Sequence[Row]) -> list[WorkItem]:

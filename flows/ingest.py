@@ -84,25 +84,24 @@ def prepare_warehouse(job: LoadJob) -> None:
     cache_policy=NO_CACHE,
 )
 def discover_files(job: LoadJob, source: Source, part: WalkPart) -> int:
-    """Read and hash a part of the walk on every core; return how many files were skipped
-    unread."""
-    paths = part.paths()
-    stored = work_plan.stored_stats(job.layout, job.load_id, [relative for _, relative in paths])
-    skipped = sum(
+    """Read and hash the new or changed files of a part of the walk on every core; return how
+    many files were skipped unread. A part whose files all have their stored size and
+    modification time starts no worker."""
+    to_read = work_plan.to_read(job.layout, job.load_id, part.listed)
+    if to_read:
         map_chunks(
             discover_chunk,
-            paths,
+            to_read,
             job.layout,
             job.load_id,
             f"{part.number:06d}",
             source,
-            stored,
             job.limits.max_bytes,
             in_process=job.in_process,
         )
-    )
+    skipped = len(part) - len(to_read)
     get_run_logger().info(
-        "discovery part %d: %d files, %d unchanged since stored", part.number, len(paths), skipped
+        "discovery part %d: %d files, %d unchanged since stored", part.number, len(part), skipped
     )
     return skipped
 
@@ -189,6 +188,7 @@ def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -
     """Move the staged files into place and record the load: the run's commit point."""
     row = asdict(summary)
     row.pop("warehouse")
+    work_plan.remember_known(layout, summary.load_id)
     row.update(started_at=started_at, finished_at=datetime.now(UTC))
     loads.publish(layout, summary.load_id, row)
 

@@ -222,3 +222,28 @@ def test_files_with_the_size_and_mtime_of_their_stored_version_are_skipped_unrea
     versions = q(warehouse, "SELECT source, max(version) FROM documents GROUP BY 1 ORDER BY 1")
     assert [v for _, v in versions] == [1, 1, 2]
     assert versions[2][0].endswith(edited.name)
+
+
+def test_a_rerun_with_nothing_changed_reads_no_file_and_starts_no_worker(
+    seeds, tmp_path, monkeypatch
+):
+    import flows.ingest
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "wh"
+    shutil.copytree(seeds, inbox)
+    ingest(str(inbox), str(warehouse))
+    mapped = []
+    real = flows.ingest.map_chunks
+
+    def counting(fn, items, *args, **kwargs):
+        mapped.append((fn.__name__, len(items)))
+        return real(fn, items, *args, **kwargs)
+
+    monkeypatch.setattr(flows.ingest, "map_chunks", counting)
+    summary = ingest(str(inbox), str(warehouse))
+    assert (summary.ingested, summary.skipped, mapped) == (0, 5, [])
+    touched = sorted(inbox.iterdir())[0]
+    stamp = touched.stat()
+    os.utime(touched, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 10**9))
+    summary = ingest(str(inbox), str(warehouse))  # read and hashed again: the same bytes
+    assert (summary.ingested, summary.skipped, mapped) == (0, 5, [("discover_chunk", 1)])

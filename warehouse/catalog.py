@@ -9,7 +9,9 @@ and never sees a half-built one.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -50,33 +52,86 @@ def parquet_list(paths: Sequence[str]) -> str:
 STORED_VIEW_NAMES = {"articles": "article_versions", "lines": "labeled_lines"}
 
 
+def _table_views(layout: Layout, files: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """The DDL of each table's view (by view name) over exactly ``files[table]``."""
+    return {
+        (name := STORED_VIEW_NAMES.get(table, table)): TABLE_VIEW.format(
+            name=f'"{name}"', files=parquet_list([layout.sql_path(p) for p in paths])
+        )
+        for table, paths in files.items()
+    }
+
+
 def catalog_sql(layout: Layout, files: Mapping[str, Sequence[str]]) -> str:
     """The catalog's DDL: a view per table over exactly ``files[table]`` (paths of the
     warehouse's file system), then derived views."""
-    statements = [
-        TABLE_VIEW.format(
-            name=f'"{STORED_VIEW_NAMES.get(table, table)}"',
-            files=parquet_list([layout.sql_path(p) for p in paths]),
-        )
-        for table, paths in files.items()
-    ]
-    return "\n".join(statements) + "\n" + CATALOG_SQL
+    return "\n".join(_table_views(layout, files).values()) + "\n" + CATALOG_SQL
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+# Each table view's comment names the DDL it was made by: ``<derived views' digest>:<its own>``.
+VIEW_COMMENT = "COMMENT ON VIEW {name} IS {comment};"
+VIEW_COMMENTS_SQL = "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal"
 
 
 def build_catalog(layout: Layout, files: Mapping[str, Sequence[str]]) -> None:
     """(Re)create the catalog atomically with views over ``files`` (one list per table, in
     the warehouse file system's form): built in a local temporary file, then renamed into
-    place (or uploaded as one object)."""
-    sql = catalog_sql(layout, files)
+    place (or uploaded as one object).
+
+    Binding a view over a table's files reads every file's schema, and a derived view binds
+    its tables again (a second at 200 files a table), so only what changed is redone: the
+    table views whose files changed, in a copy of the catalog (the derived views read them by
+    name); nothing when none did (a no-op load changes only ``loads``). A catalog made by
+    other derived views, or another set of tables, is built afresh."""
+    views = _table_views(layout, files)
+    derived = _digest(CATALOG_SQL)
+    wanted = {name: f"{derived}:{_digest(ddl)}" for name, ddl in views.items()}
     folder = layout.root if layout.is_local else None
     with tempfile.TemporaryDirectory(prefix=".pagewash.duckdb.", dir=folder) as scratch:
         tmp = os.path.join(scratch, layout.catalog.rsplit("/", 1)[-1])
+        held = _view_comments(layout, tmp)
+        if held is not None and all(held.get(name) == key for name, key in wanted.items()):
+            return
+        fresh = held is None or any(
+            not (held.get(name) or "").startswith(f"{derived}:") for name in wanted
+        )
+        if fresh and os.path.exists(tmp):
+            os.remove(tmp)
+        changed = [
+            name for name in views if fresh or held is None or held.get(name) != wanted[name]
+        ]
+        sql = [views[name] for name in changed]
+        if fresh:
+            sql.append(CATALOG_SQL)
+        sql.extend(
+            VIEW_COMMENT.format(name=f'"{name}"', comment=sql_string(wanted[name]))
+            for name in changed
+        )
         with layout.attach(duckdb.connect(tmp)) as con:
-            con.execute(sql)
+            con.execute("\n".join(sql))
         if layout.is_local:
             os.replace(tmp, layout.catalog)
         else:
             layout.fs.put_file(tmp, layout.catalog)
+
+
+def _view_comments(layout: Layout, copy: str) -> dict[str, str | None] | None:
+    """Copy the catalog to ``copy`` and return its views' comments (None: no catalog)."""
+    if not layout.exists(layout.catalog):
+        return None
+    if layout.is_local:
+        shutil.copyfile(layout.catalog, copy)
+    else:
+        layout.fs.get_file(layout.catalog, copy)
+    try:
+        with duckdb.connect(copy) as con:
+            return dict(con.execute(VIEW_COMMENTS_SQL).fetchall())
+    except duckdb.Error:  # not a catalog this DuckDB reads: build afresh
+        return None
 
 
 @contextmanager

@@ -2,6 +2,10 @@
 
 Rules (a run's semantics, README "Loads, reruns and crashes"):
 
+- The run starts from a snapshot of the newest stored version of every path (``_known``): the
+  one the last load that stored documents cached for it, else read from ``documents``.
+- A listed file whose size and modification time equal its path's snapshot row is skipped
+  unread (``to_read``, one join per part of the walk); only the rest are read and hashed.
 - Discovery stages one row per file or JSON Lines record it read and hashed (``FOUND``), or
   could not read (``reason``), as Parquet parts under ``_staging/<load_id>/_found/``; no
   process holds the corpus in memory.
@@ -15,9 +19,10 @@ Rules (a run's semantics, README "Loads, reruns and crashes"):
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,12 +33,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse.catalog import catalog_sql, parquet_list
-from warehouse.layout import Layout
-from warehouse.loads import stage_arrow, visible_files
-from warehouse.parquet_files import write_atomically
+from warehouse.layout import Layout, file_name
+from warehouse.loads import stage_arrow, staged_files, visible_files
+from warehouse.parquet_files import read_metadata, write_atomically
 
 # DuckDB's share of memory for planning; larger sorts and joins spill to disk.
 MEMORY_LIMIT = "512MB"
+# The snapshot of known paths the last load left, for the next run (``remember_known``).
+KNOWN_CACHE_DIR = "_cache"
 
 FOUND = pa.schema(
     [
@@ -53,15 +60,36 @@ FOUND = pa.schema(
     ]
 )
 
-# One row per path (JSON Lines records that repeat an id share one): lookups must not fan out.
+# Files as the walk of SOURCE lists them (``flows.discover.walk_parts``).
+LISTED = pa.schema(
+    [
+        ("position", pa.int64()),
+        ("relative", pa.string()),
+        ("size", pa.int64()),  # null when unknown
+        ("mtime_ns", pa.int64()),
+        ("by_stat", pa.bool_()),  # may be skipped unread when its stats are unchanged
+    ]
+)
+
+# The newest version of each path (``current_documents``), one row per path (JSON Lines
+# records that repeat an id share one: the smallest doc_id): lookups must not fan out.
 KNOWN_SQL = """
 SELECT DISTINCT ON (source) source, doc_id, version, file_size, file_mtime_ns
-FROM current_documents ORDER BY source, doc_id
+FROM ({rows}) ORDER BY source, version DESC, doc_id
+"""
+KNOWN_ROWS = """
+SELECT source, doc_id, version, file_size, file_mtime_ns
+FROM read_parquet({files}, union_by_name = true)
 """
 
-STORED_STATS_SQL = """
-SELECT k.source, k.file_size, k.file_mtime_ns
-FROM read_parquet({known}) AS k SEMI JOIN wanted AS w ON w.source = k.source
+# Listed files to read: all but those whose size and modification time (both known) equal
+# their path's newest stored version's.
+TO_READ_SQL = """
+SELECT l.position, l.relative, l.size, l.mtime_ns
+FROM listed AS l LEFT JOIN read_parquet({known}) AS k ON k.source = l.relative
+WHERE NOT l.by_stat OR l.size IS NULL OR l.mtime_ns IS NULL
+   OR k.file_size IS DISTINCT FROM l.size OR k.file_mtime_ns IS DISTINCT FROM l.mtime_ns
+ORDER BY l.position
 """
 
 DECIDED_SQL = """
@@ -141,24 +169,72 @@ def _sql(layout: Layout, path: str) -> str:
     return parquet_list([layout.sql_path(path)])[1:-1]
 
 
+def _known_key(names: Iterable[str]) -> str:
+    """What a snapshot of known paths is valid for: the names of the ``documents`` files it
+    was made from (written once, never changed: a load or compaction adds new names)."""
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()[:20]
+
+
+def _cached_known(layout: Layout, names: Iterable[str]) -> str:
+    # not *.parquet: every Parquet file of the warehouse belongs to a load (tests check it)
+    return layout.path(KNOWN_CACHE_DIR, f"known-{_known_key(names)}.pq")
+
+
+def _keep_cached(layout: Layout, known: pa.Table, cached: str) -> None:
+    """Keep ``known`` as the only cached snapshot (the warehouse's next state replaces it)."""
+    write_atomically(layout, known, cached)
+    for other in layout.files(layout.path(KNOWN_CACHE_DIR), "known-*.pq"):
+        if other != cached:
+            layout.remove(other)
+
+
 def snapshot_known(layout: Layout, load_id: str) -> int:
-    """Stage the newest stored version of every source path, for this run's lookups."""
-    with _connect(layout, load_id) as con:
-        known = con.sql(KNOWN_SQL).to_arrow_table()
-    write_atomically(layout, known, _known_file(layout, load_id))
+    """Stage the newest stored version of every source path, for this run's lookups: a copy of
+    the snapshot the last load that stored documents left (``remember_known``) when it was
+    made from the ``documents`` files the warehouse shows now, else read from them."""
+    documents = visible_files(layout)["documents"]
+    cached = _cached_known(layout, map(file_name, documents))
+    staged = _known_file(layout, load_id)
+    layout.makedirs(posixpath.dirname(staged))
+    if layout.exists(cached):
+        layout.fs.copy(cached, staged)
+        return int(read_metadata(layout, staged).num_rows)
+    rows = KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in documents]))
+    with _connect(layout, load_id, with_catalog=False) as con:
+        known = con.sql(KNOWN_SQL.format(rows=rows)).to_arrow_table()
+    write_atomically(layout, known, staged)
+    _keep_cached(layout, known, cached)
     return int(known.num_rows)
 
 
-def stored_stats(
-    layout: Layout, load_id: str, sources: Sequence[str]
-) -> dict[str, tuple[int | None, int | None]]:
-    """``(file_size, file_mtime_ns)`` of the stored version of each of ``sources`` stored."""
-    wanted = pa.table({"source": pa.array(sources, pa.string())})
+def remember_known(layout: Layout, load_id: str) -> None:
+    """Before ``load_id`` is published: cache the snapshot of known paths as they will be
+    once it is (this run's snapshot and the documents it staged), so that the next run, a
+    no-op above all, need not read every ``documents`` file again."""
+    staged = staged_files(layout, load_id, "documents")
+    if not staged:  # the documents files, and so the cached snapshot, stay as they are
+        return
+    names = [file_name(p) for p in visible_files(layout)["documents"] + staged]
+    rows = " UNION ALL BY NAME ".join(
+        [
+            f"SELECT * FROM read_parquet({_sql(layout, _known_file(layout, load_id))})",
+            KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in staged])),
+        ]
+    )
     with _connect(layout, load_id, with_catalog=False) as con:
-        con.register("wanted", wanted)
-        sql = STORED_STATS_SQL.format(known=_sql(layout, _known_file(layout, load_id)))
-        rows = con.execute(sql).fetchall()
-    return {source: (size, mtime) for source, size, mtime in rows}
+        known = con.sql(KNOWN_SQL.format(rows=rows)).to_arrow_table()
+    _keep_cached(layout, known, _cached_known(layout, names))
+
+
+def to_read(
+    layout: Layout, load_id: str, listed: pa.Table
+) -> list[tuple[int, str, int | None, int | None]]:
+    """``(position, relative, size, mtime_ns)`` of the ``listed`` files (``LISTED``) that must
+    be read: the rest have the size and modification time of their path's stored version."""
+    with _connect(layout, load_id, with_catalog=False) as con:
+        con.register("listed", listed)
+        sql = TO_READ_SQL.format(known=_sql(layout, _known_file(layout, load_id)))
+        return [tuple(row) for row in con.execute(sql).fetchall()]
 
 
 def stage_found(layout: Layout, load_id: str, part: str, rows: Sequence[Mapping[str, Any]]) -> None:
