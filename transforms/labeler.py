@@ -186,9 +186,11 @@ def _first_paragraph(page: _Page) -> int:
 
 def _mark_breadcrumbs(page: _Page) -> None:
     for i in range(_first_paragraph(page)):
+        if not page.free(i) or page.feats[i].byline_like:
+            continue
         text = page.feats[i].text
         parts = breadcrumb_parts(text)
-        if not parts or not page.free(i) or page.feats[i].byline_like:
+        if not parts:
             continue
         page.mark(i, Label.BREADCRUMB, "separator_path")
         nxt = i + 1
@@ -235,10 +237,10 @@ def _starts_section(page: _Page, i: int) -> bool:
     return headline.title_like and _strong_teaser(headline, teaser)
 
 
-def _parse_section(page: _Page, start: int) -> _Section | None:
+def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | None:
     entries: list[tuple[int, int | None]] = []
     pos = start + 1
-    before_article = start < _first_paragraph(page)
+    before_article = start < first_paragraph
     while page.free(pos):
         headline = page.feats[pos]
         if not headline.title_like or headline.boilerplate or _page_head(headline):
@@ -312,11 +314,11 @@ def _section_evidence(page: _Page, section: _Section) -> int:
 
 
 def _mark_sidebars(page: _Page) -> None:
-    i = 0
+    i, first_paragraph = 0, _first_paragraph(page)
     while i < len(page.feats):
         header = page.feats[i]
         candidate = page.free(i) and (header.header_like or header.section_name)
-        section = _parse_section(page, i) if candidate else None
+        section = _parse_section(page, i, first_paragraph) if candidate else None
         if section is None or _section_evidence(page, section) < SECTION_EVIDENCE_NEEDED:
             i += 1
             continue
@@ -329,7 +331,7 @@ def _mark_sidebars(page: _Page) -> None:
             page.mentions.append(mention)
             if t is not None:
                 page.mark(t, Label.SIDEBAR_TEASER, "section_alternation")
-        i = section.end
+        i, first_paragraph = section.end, _first_paragraph(page)
 
 
 # --- repeats inside one page ------------------------------------------------------------

@@ -30,6 +30,7 @@ _DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
     r"|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{4}\b|\b[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2},?\s+\d{4}\b"
 )
+_DIGIT = re.compile(r"\d")
 # "By Jane Doe" in the languages most common in news corpora; a supporting signal only.
 _BYLINE_START = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|от)\s+\S", re.IGNORECASE)
 CHARS_PER_WORD = 7
@@ -163,4 +164,6 @@ def looks_like_byline(text: str) -> bool:
 
 
 def _names_author_or_date(text: str) -> bool:
-    return bool(_BYLINE_START.search(text) or _DATE.search(text))
+    if _BYLINE_START.match(text):
+        return True
+    return bool(_DIGIT.search(text)) and bool(_DATE.search(text))  # every date has a digit
