@@ -249,6 +249,12 @@ def test_short_sentences_between_byline_and_first_paragraph_are_article_text():
 
 
 def test_long_link_to_another_story_between_paragraphs_is_removed():
-    link = "See also: Harbor council votes to keep the old lighthouse open for visitors through next winter"
+    link = "See also: Harbor council votes to keep the old lighthouse open for visitors all winter"
     doc = label_lines(page("Pier to close", BODY_1, link, BODY_2))
     assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+
+
+def test_title_line_of_title_and_site_name_points_at_the_title_below_it():
+    doc = label_lines(page("Pier to close | Harbor News", "Harbor News", "Pier to close", BODY_1))
+    assert doc.title == "Pier to close"
+    assert doc.body == BODY_1

@@ -4,7 +4,8 @@ The rules read the page's structure, in this order (each rule only sees lines no
 rule has labeled):
 
 1. ``separator_path``: a short line of segments joined by » › > / | near the top is a
-   breadcrumb; the next line, when it equals one segment, is the title (``breadcrumb_title``).
+   breadcrumb; the next line or the one after it, when it equals the last or the longest
+   segment, is the title (``breadcrumb_title``).
 2. ``section_alternation``: a short header line followed by two or more entries of a
    title-like headline and (optionally) a teaser is a sidebar section. It is accepted on
    combined evidence: truncated teasers, number of entries, article text before it, a known
@@ -193,11 +194,14 @@ def _mark_breadcrumbs(page: _Page) -> None:
         if not parts:
             continue
         page.mark(i, Label.BREADCRUMB, "separator_path")
-        nxt = i + 1
-        keys = {headline_key(p) for p in parts}
-        if page.title is None and page.free(nxt) and page.feats[nxt].key in keys:
-            page.mark(nxt, Label.TITLE, "breadcrumb_title")
-            page.title = page.feats[nxt].text
+        # the title is the path's last or longest segment: "Home » World » Storm hits" or
+        # "Storm hits coast | Daily Harbor" (a page's <title>, then perhaps the site's name)
+        sizes = {headline_key(p): len(p) for p in (parts[-1], max(parts, key=len))}
+        matched = [n for n in (i + 1, i + 2) if page.free(n) and page.feats[n].key in sizes]
+        if page.title is None and matched:  # of two, the one equal to the longer segment
+            title = max(matched, key=lambda n: sizes[page.feats[n].key])
+            page.mark(title, Label.TITLE, "breadcrumb_title")
+            page.title = page.feats[title].text
 
 
 # --- sidebar sections -------------------------------------------------------------------
