@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -152,6 +153,7 @@ class SiteTemplate:
     legal: str | None = None
     inline_links: bool = False
     briefs: bool = False  # articles of one-sentence paragraphs
+    wrap_width: int | None = None  # a text dump hard-wrapped at this many characters
 
 
 class _Writer:
@@ -217,7 +219,8 @@ def site_template(rng: random.Random, index: int, extended: bool = False) -> Sit
 def _extend(rng: random.Random, t: SiteTemplate, writer: _Writer) -> SiteTemplate:
     """Layouts the classic templates lack, each on some sites: a menu of links, sidebars in a
     left column before the article, authors' bios, comment threads, a copyright paragraph,
-    "Read more: ..." links inside the article, briefs of one-sentence paragraphs."""
+    "Read more: ..." links inside the article, briefs of one-sentence paragraphs, text
+    hard-wrapped at a fixed width."""
     name = t.site_name or t.site
     return dataclasses.replace(
         t,
@@ -231,6 +234,7 @@ def _extend(rng: random.Random, t: SiteTemplate, writer: _Writer) -> SiteTemplat
         legal=LEGAL.format(year=rng.randint(2010, 2026), name=name) if rng.random() < 0.3 else None,
         inline_links=rng.random() < 0.25,
         briefs=rng.random() < 0.1,
+        wrap_width=rng.choice([72, 76, 80, 100]) if rng.random() < 0.15 else None,
     )  # fmt: skip
 
 
@@ -306,6 +310,8 @@ def render_page(
         t.legal,
     )  # fmt: skip
     spaced = [part for line in parts.lines() for part in (line, "")][:-1]
+    if t.wrap_width:  # wrapped as lynx or html2text would dump the page
+        spaced = [part for line in spaced for part in textwrap.wrap(line, t.wrap_width) or [line]]
     return SyntheticPage(
         t.site,
         f"page{number:04d}.txt",

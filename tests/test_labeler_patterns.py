@@ -1,5 +1,7 @@
 """Each page pattern the cleaner must handle, on small pages written for these tests."""
 
+import textwrap
+
 from transforms.labeler import label_lines
 from transforms.records import Label
 
@@ -258,3 +260,15 @@ def test_title_line_of_title_and_site_name_points_at_the_title_below_it():
     doc = label_lines(page("Pier to close | Harbor News", "Harbor News", "Pier to close", BODY_1))
     assert doc.title == "Pier to close"
     assert doc.body == BODY_1
+
+
+def test_hard_wrapped_text_dump_is_cleaned_as_its_paragraphs():
+    lines = [line for text in ["Pier to close", BODY_1, BODY_2, *SIDEBAR] for line in
+             [*textwrap.wrap(text, 72), ""]]  # fmt: skip
+    doc = label_lines(lines)
+    assert doc.title == "Pier to close"
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert len(doc.lines) == len(lines)
+    assert {line.label for line in doc.lines if line.text in textwrap.wrap(BODY_1, 72)} == {
+        Label.CONTENT
+    }

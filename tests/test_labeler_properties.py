@@ -53,10 +53,18 @@ def test_cleaning_never_raises_and_labels_every_line_once(lines):
 @given(PAGES)
 def test_body_paragraphs_come_from_input_lines_in_order(lines):
     doc = label_lines(lines)
-    sources = iter(_stripped(line) for line in lines)
+    sources = [_stripped(line) for line in lines]
+    start = 0
     for paragraph in filter(None, doc.body.split("\n\n")):
-        # each paragraph is an input line, or the tail of one after a glued title
-        assert any(source.endswith(paragraph) for source in sources), paragraph
+        # each paragraph is an input line, or the tail of one after a glued title, or of
+        # consecutive lines rejoined (a hard-wrapped page), after the previous paragraph's
+        runs = (
+            (end, " ".join(filter(None, sources[first:end])))
+            for first in range(start, len(sources))
+            for end in range(first + 1, len(sources) + 1)
+        )
+        start = next((end for end, text in runs if text.endswith(paragraph)), -1)
+        assert start >= 0, paragraph
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

@@ -4,9 +4,12 @@ The figures (python -m benchmarks.quality --sites 30 --pages 10 --seed 11 --no-w
 were, when pinned: text F1 0.994, 96.0% of pages >= 0.95, titles 100%, headlines P 0.996 /
 R 1.000; HTML F1 0.996, 96.7% of pages >= 0.95, titles 100%, headlines P 0.996 / R 1.000.
 On the extended layouts (``extended=True``: menus, left-column sidebars, comment threads,
-authors' bios, copyright paragraphs, links inside the article, briefs, Russian and Chinese
-sites), same corpus size and seed, they were: text F1 0.985, 89.0% >= 0.95, titles 98.2%,
-headlines P 0.973 / R 1.000; HTML F1 0.986, 90.3%, titles 98.2%, headlines P 0.973 / R 1.000.
+authors' bios, copyright paragraphs, links inside the article, briefs, text hard-wrapped at
+a fixed width, Russian and Chinese sites), same corpus size and seed, they were (pinned
+again when hard-wrapped sites joined the generator, which redrew its sites): text F1 0.969,
+81.3% >= 0.95, titles 99.2%, headlines P 0.968 / R 0.998; HTML F1 0.973, 84.7%, titles
+99.2%, headlines P 0.968 / R 0.998. Most of what the labeler alone misses there is authors'
+bios, which only site evidence removes (``tests/test_site_evidence.py``).
 Raise the floors when the cleaner improves; never lower them to make a change pass.
 """
 
@@ -29,8 +32,8 @@ def test_quality_on_generated_pages_stays_above_the_floors(measure):
 @pytest.mark.parametrize("measure", [measure_quality, measure_html_quality], ids=["text", "html"])
 def test_quality_on_extended_layouts_stays_above_the_floors(measure):
     q = measure(generate_corpus(n_sites=30, pages_per_site=10, seed=11, extended=True))
-    assert q.f1 >= 0.98
-    assert q.share_f1_095 >= 0.87
-    assert q.title_exact is not None and q.title_exact >= 0.97
+    assert q.f1 >= 0.965
+    assert q.share_f1_095 >= 0.80
+    assert q.title_exact is not None and q.title_exact >= 0.98
     assert q.headline_precision is not None and q.headline_recall is not None
-    assert q.headline_precision >= 0.96 and q.headline_recall >= 0.98
+    assert q.headline_precision >= 0.96 and q.headline_recall >= 0.99

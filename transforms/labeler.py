@@ -39,11 +39,12 @@ rule has labeled):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from transforms.headline_key import headline_key, strip_truncation
@@ -53,6 +54,7 @@ from transforms.line_features import (
     measure,
 )
 from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLine
+from transforms.unwrap import rejoin_wrapped
 
 # A sidebar section is accepted with this much evidence (see _section_evidence).
 SECTION_EVIDENCE_NEEDED = 4
@@ -109,7 +111,24 @@ class _Page:
 
 def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) -> CleanDocument:
     """Label each line of ``lines`` and assemble the clean document; ``outside`` maps the
-    numbers of lines the markup places outside the article to their region (rule 4)."""
+    numbers of lines the markup places outside the article to their region (rule 4).
+
+    A hard-wrapped text page (``unwrap.rejoin_wrapped``) is labeled as its rejoined
+    paragraphs, and each of its lines gets the label and rule of the paragraph it is in.
+    """
+    groups = None if outside else rejoin_wrapped(lines)
+    if groups is None:
+        return _label_logical_lines(lines, outside)
+    doc = _label_logical_lines([" ".join(lines[i].strip() for i in g) for g in groups], None)
+    labeled = tuple(
+        LabeledLine(line_no, lines[line_no], logical.label, logical.rule)
+        for logical, group in zip(doc.lines, groups, strict=True)
+        for line_no in group
+    )
+    return dataclasses.replace(doc, lines=labeled)
+
+
+def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None) -> CleanDocument:
     stripped = [" ".join(line.split()) for line in lines]
     nonblank = [i for i, text in enumerate(stripped) if text]
     page = _Page([measure(stripped[i], k) for k, i in enumerate(nonblank)])
@@ -271,6 +290,10 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
     return _Section(start, tuple(entries)) if len(entries) >= 2 else None
 
 
+def _open_paragraphs(feats: list[LineFeatures], page: _Page) -> Iterator[LineFeatures]:
+    return (f for f in feats if f.paragraph_like and page.free(f.index))
+
+
 def _page_head(f: LineFeatures) -> bool:
     """A breadcrumb or a byline: the head of the article, never a sidebar entry."""
     return bool(breadcrumb_parts(f.text)) or f.byline_like
@@ -307,8 +330,9 @@ def _section_evidence(page: _Page, section: _Section) -> int:
         points += 1
     if any(f.paragraph_like and page.free(f.index) for f in feats[: section.header]):
         points += 1
-    if section.end >= len(feats) or _starts_section(page, section.end):
-        points += 1
+    after = feats[section.end :]
+    if not after or _starts_section(page, section.end) or not any(_open_paragraphs(after, page)):
+        points += 1  # the page, another section, or the article text ends with it
     if teasers and statistics.median(t.size for t in teasers) <= 45:
         points += 1
     headlines = [feats[h].size for h, _ in section.entries]
