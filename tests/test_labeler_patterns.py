@@ -2,6 +2,8 @@
 
 import textwrap
 
+import pytest
+
 from transforms.labeler import label_lines
 from transforms.records import Label
 
@@ -262,9 +264,10 @@ def test_title_line_of_title_and_site_name_points_at_the_title_below_it():
     assert doc.body == BODY_1
 
 
-def test_hard_wrapped_text_dump_is_cleaned_as_its_paragraphs():
+@pytest.mark.parametrize("between", [[""], []], ids=["blank-lines", "no-blank-lines"])
+def test_hard_wrapped_text_dump_is_cleaned_as_its_paragraphs(between):
     lines = [line for text in ["Pier to close", BODY_1, BODY_2, *SIDEBAR] for line in
-             [*textwrap.wrap(text, 72), ""]]  # fmt: skip
+             [*textwrap.wrap(text, 72), *between]]  # fmt: skip
     doc = label_lines(lines)
     assert doc.title == "Pier to close"
     assert doc.body == f"{BODY_1}\n\n{BODY_2}"

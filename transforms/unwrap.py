@@ -4,8 +4,10 @@ Rule: a page is hard-wrapped when its wrap width (the 95th percentile of its non
 lengths) is between MIN_WRAP_WIDTH and MAX_WRAP_WIDTH characters and, of its lines followed
 by another non-blank line, at least WRAPPED_SHARE (and at least MIN_WRAPPED_LINES) are
 *full*: the next line's first word would not have fitted after them, and they end in no
-truncation mark (a teaser cut at a fixed length is no wrapped line). Each full line is then
-joined with the line after it. A page whose paragraphs are lines of their own (the usual
+truncation mark (a teaser cut at a fixed length is no wrapped line); or, when paragraphs
+are not set apart by blank lines, at least SENTENCE_SHARE (and MIN_WRAPPED_SENTENCES) break
+a sentence: full, no sentence end, the next line starting in lower case. Each full line is
+then joined with the line after it. A page whose paragraphs are lines of their own (the usual
 scrape) has a wrap width in the hundreds of characters and is left alone.
 
 >>> para = ("The council met on Tuesday to discuss the new harbor plan, which would see the "
@@ -22,12 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from transforms.line_features import is_truncated
+from transforms.line_features import ends_sentence, is_truncated
 
 MIN_WRAP_WIDTH = 40
 MAX_WRAP_WIDTH = 150
 WRAPPED_SHARE = 0.6
 MIN_WRAPPED_LINES = 4
+# Without blank lines between paragraphs: full lines that break a sentence ("... the" /
+# "council voted ..."), which a page of whole paragraphs and headlines does not have.
+MIN_WRAPPED_SENTENCES = 3
+SENTENCE_SHARE = 0.15
 
 
 def rejoin_wrapped(lines: Sequence[str]) -> list[tuple[int, ...]] | None:
@@ -43,7 +49,14 @@ def rejoin_wrapped(lines: Sequence[str]) -> list[tuple[int, ...]] | None:
     full = [_is_full(texts[i], texts[i + 1], width) for i in range(len(texts) - 1)]
     followed = sum(bool(texts[i].strip() and texts[i + 1].strip()) for i in range(len(full)))
     wrapped = sum(full)
-    if wrapped < MIN_WRAPPED_LINES or wrapped < WRAPPED_SHARE * followed:
+    mid_sentence = sum(
+        is_full and not ends_sentence(texts[i]) and texts[i + 1].lstrip()[:1].islower()
+        for i, is_full in enumerate(full)
+    )
+    if not (
+        (wrapped >= MIN_WRAPPED_LINES and wrapped >= WRAPPED_SHARE * followed)
+        or (mid_sentence >= MIN_WRAPPED_SENTENCES and mid_sentence >= SENTENCE_SHARE * followed)
+    ):
         return None
     groups: list[tuple[int, ...]] = []
     current = [0]
