@@ -55,7 +55,7 @@ class LineFeatures:
     key: str
     section_name: bool
     boilerplate: bool
-    byline_like: bool  # see looks_like_byline
+    byline_like: bool  # short, and names an author ("By ...") or a full date/time
 
     def moved(self, index: int) -> LineFeatures:
         """The same line at position ``index`` of another page."""
@@ -158,12 +158,12 @@ def breadcrumb_parts(text: str) -> list[str]:
     return parts
 
 
-def looks_like_byline(text: str) -> bool:
-    """A short line carrying an author ("By ...") or a full date/time."""
-    return size_of(text) <= MAX_BYLINE_SIZE and _names_author_or_date(text)
-
-
 def _names_author_or_date(text: str) -> bool:
+    """Does the line start with "By ..." or hold a full date or time?
+
+    >>> _names_author_or_date("Ana Ruiz | 3 March 2024"), _names_author_or_date("Storm hits")
+    (True, False)
+    """
     if _BYLINE_START.match(text):
         return True
     return bool(_DIGIT.search(text)) and bool(_DATE.search(text))  # every date has a digit
