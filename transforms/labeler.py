@@ -105,6 +105,10 @@ class _Page:
     def free(self, i: int) -> bool:
         return 0 <= i < len(self.feats) and i not in self.labels
 
+    def free_lines(self) -> list[LineFeatures]:
+        """The lines no rule has labeled yet, in order."""
+        return [f for f in self.feats if f.index not in self.labels]
+
     def mark(self, i: int, label: Label, rule: str) -> None:
         self.labels[i] = (label, rule)
 
@@ -384,7 +388,7 @@ def _glued_title(prefix: str) -> str | None:
 
 
 def _mark_teaser_repeats(page: _Page) -> None:
-    free = [f for f in page.feats if page.free(f.index)]
+    free = page.free_lines()
     for k, f in enumerate(free):
         needle = _repeat_needle(f.text)
         if len(needle) < MIN_REPEAT_CHARS or not page.free(f.index):
@@ -486,7 +490,7 @@ def _short_sentence(f: LineFeatures) -> bool:
 
 
 def _mark_article_span(page: _Page) -> None:
-    free = [f for f in page.feats if page.free(f.index)]
+    free = page.free_lines()
     paragraphs = _span_anchors(free)
     if not paragraphs:
         return
@@ -541,7 +545,7 @@ def _mark_fallback(page: _Page) -> None:
             if page.free(f.index):
                 page.mark(f.index, Label.NAV, "outside_article")
         return
-    free = [f for f in page.feats if page.free(f.index)]
+    free = page.free_lines()
     # a breadcrumb-shaped line is no article text while any other line is left
     free = [f for f in free if not breadcrumb_parts(f.text)] or free
     if free:
