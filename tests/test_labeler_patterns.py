@@ -275,3 +275,15 @@ def test_hard_wrapped_text_dump_is_cleaned_as_its_paragraphs(between):
     assert {line.label for line in doc.lines if line.text in textwrap.wrap(BODY_1, 72)} == {
         Label.CONTENT
     }
+
+
+@pytest.mark.parametrize("meta", ["5 min read", "Updated 2 hours ago", "12 comments"])
+def test_metadata_line_between_title_and_body_is_not_the_title(meta):
+    doc = label_lines(page("Harbor News", "Pier to close for a year", meta, BODY_1, BODY_2))
+    assert doc.title == "Pier to close for a year"
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+
+
+def test_short_title_with_a_figure_stays_the_title():
+    doc = label_lines(page("Harbor News", "Pier 39 closes", BODY_1, BODY_2))
+    assert doc.title == "Pier 39 closes"

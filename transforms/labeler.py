@@ -23,8 +23,9 @@ rule has labeled):
    footer to the end of the page (with the short lines just above it, "3 Comments").
 6. The article span runs from the first to the last paragraph-like line left that is no
    copyright notice (on a page of short lines only: its finished sentences), and any short
-   finished sentences right after it. Before it:
-   bylines/dates, the title (the last title-like line), a site name (the first line) and
+   finished sentences next to it. Before it:
+   bylines/dates, the title (the last short line, or a title-like one just above a line
+   of metadata such as "5 min read" or a caption), a site name (the first line) and
    navigation. After it: footer. Inside it: content, less known boilerplate prompts and
    links to other stories ("Read more: ...") and exact repeats.
 7. ``fallback_longest``: a page never comes out empty; if no line qualified as article text,
@@ -62,6 +63,9 @@ SECTION_EVIDENCE_NEEDED = 4
 MIN_REPEAT_CHARS = 25
 # A sentence ending inside a line ("... the vote. Residents ..."): the line is running text.
 _INNER_SENTENCE_END = re.compile(r"[.!?。！？]\s+\S")
+# A line of metadata ("5 min read", "Updated 2 hours ago") has at most this many words.
+MAX_METADATA_SIZE = 5
+_DIGIT = re.compile(r"\d")
 # A comment's author line ("Jane Doe says:") has at most this many words.
 MAX_AUTHOR_SIZE = 6
 # A page without paragraph-like lines is an article when it has this many finished sentences.
@@ -521,21 +525,52 @@ def _mark_article_span(page: _Page) -> None:
 
 def _mark_header(page: _Page, first_paragraph: int) -> None:
     """Label the free lines above the article: byline, title, then site name and nav."""
+    title = None if page.title is not None else _title_line(page, first_paragraph)
     for i in range(first_paragraph - 1, -1, -1):
         if not page.free(i):
             continue
         f = page.feats[i]
         if f.byline_like:
             page.mark(i, Label.BYLINE, "author_or_date")
-        elif page.title is None and f.size <= MAX_GLUED_TITLE_SIZE and not f.truncated:
+        elif i == title:
             page.mark(i, Label.TITLE, "last_short_line_before_body")
             page.title = f.text
+        elif page.title is None and _no_title(f):
+            page.mark(i, Label.BYLINE, "metadata")
         elif i == 0 and f.size <= 8:
             page.mark(i, Label.SITE_NAME, "first_line")
         elif page.title is not None and f.key == headline_key(page.title):
             page.mark(i, Label.REPEAT, "title_repeat")
         else:
             page.mark(i, Label.NAV, "before_title")
+
+
+def _title_line(page: _Page, first_paragraph: int) -> int | None:
+    """The title above the article: its last short line, unless that line is no title
+    ("5 min read", a caption) and a title-like line sits just above it."""
+    candidates = [
+        i
+        for i in range(first_paragraph - 1, -1, -1)
+        if page.free(i) and not page.feats[i].byline_like
+        and page.feats[i].size <= MAX_GLUED_TITLE_SIZE and not page.feats[i].truncated
+    ]  # fmt: skip
+    if not candidates:
+        return None
+    if not _no_title(page.feats[candidates[0]]):
+        return candidates[0]
+    # a title-like line of three words or more above it (a site's name is often two), one
+    # that reads as a title first ("Harbor plan splits", then "Apollo 11 at 50")
+    above = [c for c in candidates[1:3] if page.feats[c].size >= 3 and page.feats[c].title_like]
+    above.sort(key=lambda c: _no_title(page.feats[c]))
+    return above[0] if above else candidates[0]
+
+
+def _no_title(f: LineFeatures) -> bool:
+    """A line that reads as no title: a few words with a figure ("5 min read", "Updated 2
+    hours ago", "12 comments") or a finished sentence with more after it (a caption)."""
+    return (f.size <= MAX_METADATA_SIZE and bool(_DIGIT.search(f.text))) or bool(
+        _INNER_SENTENCE_END.search(f.text)
+    )
 
 
 def _mark_fallback(page: _Page) -> None:
