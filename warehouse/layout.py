@@ -3,8 +3,9 @@
 A warehouse is a local folder or any fsspec URL (``s3://bucket/prefix``, ``memory://wh``). It
 holds one folder per table of ``<load_id>__<part>.parquet`` files, a zero-row
 ``_empty.parquet`` per table (so a view over an empty table still works), a
-``_staging/<load_id>/`` folder for a load in progress, the ``pagewash.duckdb`` catalog and a
-``.lock`` file held by the one writer.
+``_staging/<load_id>/`` folder for a load in progress, the ``pagewash.duckdb`` catalog, a
+``.lock`` file held by the one writer, and ``_cache/`` (the snapshot of known paths the last
+load left for the next run: ``warehouse.work_plan``; safe to delete).
 
 Every path below is a string in the file system's own form (an absolute local path, or
 ``bucket/prefix/...`` for an object store); ``sql_path`` gives the form DuckDB reads.
