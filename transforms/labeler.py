@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 
 from transforms.headline_key import headline_key, strip_truncation
 from transforms.line_features import (
+    DIGIT,
     LineFeatures,
     breadcrumb_parts,
     measure,
@@ -65,7 +66,6 @@ MIN_REPEAT_CHARS = 25
 _INNER_SENTENCE_END = re.compile(r"[.!?。！？]\s+\S")
 # A line of metadata ("5 min read", "Updated 2 hours ago") has at most this many words.
 MAX_METADATA_SIZE = 5
-_DIGIT = re.compile(r"\d")
 # A comment's author line ("Jane Doe says:") has at most this many words.
 MAX_AUTHOR_SIZE = 6
 # A page without paragraph-like lines is an article when it has this many finished sentences.
@@ -568,7 +568,7 @@ def _title_line(page: _Page, first_paragraph: int) -> int | None:
 def _no_title(f: LineFeatures) -> bool:
     """A line that reads as no title: a few words with a figure ("5 min read", "Updated 2
     hours ago", "12 comments") or a finished sentence with more after it (a caption)."""
-    return (f.size <= MAX_METADATA_SIZE and bool(_DIGIT.search(f.text))) or bool(
+    return (f.size <= MAX_METADATA_SIZE and bool(DIGIT.search(f.text))) or bool(
         _INNER_SENTENCE_END.search(f.text)
     )
 

@@ -30,7 +30,7 @@ _DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
     r"|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{4}\b|\b[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2},?\s+\d{4}\b"
 )
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")
 # "By Jane Doe" in the languages most common in news corpora; a supporting signal only.
 _BYLINE_START = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|от)\s+\S", re.IGNORECASE)
 CHARS_PER_WORD = 7
@@ -166,4 +166,4 @@ def _names_author_or_date(text: str) -> bool:
     """
     if _BYLINE_START.match(text):
         return True
-    return bool(_DIGIT.search(text)) and bool(_DATE.search(text))  # every date has a digit
+    return bool(DIGIT.search(text)) and bool(_DATE.search(text))  # every date has a digit
