@@ -33,15 +33,27 @@ def _similarity(a: str, b: str) -> str:
     return f"len(list_filter(list_zip({a}, {b}), lambda x: x[1] = x[2])) / {NUM_PERM}"
 
 
+# The band join runs in parts of about this many new band rows, each over the buckets whose
+# hash falls in it, so that a load of a million bodies (32 million rows) joins within
+# DuckDB's memory cap; a small load is one part.
+BAND_ROWS_PER_PART = 2_000_000
+
+CANDIDATES_SQL = """
+INSERT INTO candidate_pairs
+WITH new AS (
+    SELECT DISTINCT body_key, band, bucket FROM read_parquet({new_bands})
+    WHERE hash(band, bucket) % {parts} = {part}
+)
+SELECT DISTINCT
+    least(n.body_key, e.body_key) AS body_key_a,
+    greatest(n.body_key, e.body_key) AS body_key_b
+FROM new AS n
+JOIN (SELECT * FROM bands WHERE hash(band, bucket) % {parts} = {part}) AS e USING (band, bucket)
+WHERE n.body_key <> e.body_key
+"""
+
 PAIRS_SQL = f"""
-WITH new AS (SELECT DISTINCT body_key, band, bucket FROM read_parquet({{new_bands}})),
-candidates AS (
-    SELECT DISTINCT
-        least(n.body_key, e.body_key) AS body_key_a,
-        greatest(n.body_key, e.body_key) AS body_key_b
-    FROM new AS n JOIN bands AS e USING (band, bucket)
-    WHERE n.body_key <> e.body_key
-),
+WITH candidates AS (SELECT DISTINCT body_key_a, body_key_b FROM candidate_pairs),
 keys AS (SELECT body_key_a AS body_key FROM candidates UNION SELECT body_key_b FROM candidates),
 sigs AS (
     SELECT body_key, any_value(signature) AS signature
@@ -103,6 +115,15 @@ def _arrow(con: duckdb.DuckDBPyConnection, sql: str, load_id: str) -> pa.Table:
     return con.sql(sql, params={"load_id": load_id}).to_arrow_table()
 
 
+def _find_candidates(con: duckdb.DuckDBPyConnection, new_bands: str) -> None:
+    """Fill the temporary table ``candidate_pairs`` with the body pairs sharing a band bucket."""
+    row = con.execute(f"SELECT count(*) FROM read_parquet({new_bands})").fetchone()
+    parts = max(1, -(-int(row[0] if row else 0) // BAND_ROWS_PER_PART))
+    con.execute("CREATE TEMP TABLE candidate_pairs (body_key_a VARCHAR, body_key_b VARCHAR)")
+    for part in range(parts):
+        con.execute(CANDIDATES_SQL.format(new_bands=new_bands, parts=parts, part=part))
+
+
 def stored_duplicates(layout: Layout) -> int:
     """How many current articles the warehouse holds as copies of another."""
     with connect_read_only(layout) as con:
@@ -118,8 +139,8 @@ def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
         new_pairs = 0
         pairs = PAIR_KEYS.empty_table()
         if new_bands:
-            sql = PAIRS_SQL.format(new_bands=parquet_list([layout.sql_path(p) for p in new_bands]))
-            pairs = _arrow(con, sql, load_id)
+            _find_candidates(con, parquet_list([layout.sql_path(p) for p in new_bands]))
+            pairs = _arrow(con, PAIRS_SQL, load_id)
             new_pairs = stage_arrow(layout, load_id, "body_pairs", "dedup", pairs)
             edges += zip(
                 pairs.column("body_key_a").to_pylist(),
