@@ -207,9 +207,7 @@ def _reindexed(page: _Page, k: int, j: int) -> LineFeatures:
 
 
 def _first_paragraph(page: _Page) -> int:
-    return next(
-        (f.index for f in page.feats if f.paragraph_like and page.free(f.index)), len(page.feats)
-    )
+    return next((f.index for f in _open_paragraphs(page.feats, page)), len(page.feats))
 
 
 def _mark_breadcrumbs(page: _Page) -> None:
@@ -299,6 +297,7 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
 
 
 def _open_paragraphs(feats: list[LineFeatures], page: _Page) -> Iterator[LineFeatures]:
+    """The paragraph-like lines of ``feats`` no rule has labeled yet."""
     return (f for f in feats if f.paragraph_like and page.free(f.index))
 
 
@@ -336,7 +335,7 @@ def _section_evidence(page: _Page, section: _Section) -> int:
         points += 2
     if len(section.entries) >= 3:
         points += 1
-    if any(f.paragraph_like and page.free(f.index) for f in feats[: section.header]):
+    if any(_open_paragraphs(feats[: section.header], page)):
         points += 1
     after = feats[section.end :]
     if not after or _starts_section(page, section.end) or not any(_open_paragraphs(after, page)):
@@ -468,7 +467,7 @@ def _mark_comment_thread(page: _Page) -> None:
     ]  # fmt: skip
     if not dated:
         return
-    paragraphs_before = sum(f.paragraph_like and page.free(f.index) for f in feats[: dated[0]])
+    paragraphs_before = sum(1 for _ in _open_paragraphs(feats[: dated[0]], page))
     if len(dated) < 2 and paragraphs_before < 2:
         return
     start = dated[0] - 1
