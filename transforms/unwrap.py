@@ -73,7 +73,7 @@ def rejoin_wrapped(lines: Sequence[str]) -> list[tuple[int, ...]] | None:
 def _is_full(line: str, following: str, width: int) -> bool:
     """Was ``line`` broken because the next word did not fit on it? (A teaser cut at a fixed
     length ends in a truncation mark instead, and the headline after it is no continuation.)"""
-    words = following.split()
+    words = following.split(maxsplit=1)  # only its first word counts
     return (
         bool(line.strip() and words)
         and len(line) + 1 + len(words[0]) > width

@@ -146,6 +146,7 @@ class Stager:
         self.layout, self.table, self.rows = layout, table, 0
         self.path = posixpath.join(layout.staging_dir(load_id), table, part_file(load_id, part))
         self.pending: list[pa.Table] = []
+        self.pending_rows = self.pending_bytes = 0
         self.writer: AtomicParquetWriter | None = None
 
     def add(self, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -157,8 +158,9 @@ class Stager:
             schema = SCHEMAS[self.table]
             arrow = arrow.select(schema.names).cast(schema)
             self.pending.append(arrow)
-        held = sum(t.num_rows for t in self.pending)
-        if held >= ROW_GROUP_SIZE or sum(t.nbytes for t in self.pending) >= ROW_GROUP_BYTES:
+            self.pending_rows += arrow.num_rows
+            self.pending_bytes += arrow.nbytes
+        if self.pending_rows >= ROW_GROUP_SIZE or self.pending_bytes >= ROW_GROUP_BYTES:
             self._flush()
 
     def _flush(self) -> None:
@@ -167,7 +169,7 @@ class Stager:
         if self.writer is None:
             self.writer = AtomicParquetWriter(self.layout, SCHEMAS[self.table], self.path)
         group = pa.concat_tables(self.pending)
-        self.pending = []
+        self.pending, self.pending_rows, self.pending_bytes = [], 0, 0
         self.writer.write(group)
         self.rows += group.num_rows
 
@@ -180,7 +182,7 @@ class Stager:
         return self.rows
 
     def abort(self) -> None:
-        self.pending = []
+        self.pending, self.pending_rows, self.pending_bytes = [], 0, 0
         if self.writer is not None:
             self.writer.abort()
             self.writer = None
