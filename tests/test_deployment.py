@@ -74,16 +74,28 @@ def _prefect(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _get(api: str, path: str) -> Any:
-    response = httpx.get(f"{api}{path}", timeout=30)
+# Prefect's server answers 503 while its SQLite database is busy (10 s ticks, a worker and
+# the tests all write to it); Prefect's own client retries those, and so do these calls.
+RETRIED_STATUSES = (429, 502, 503)
+
+
+def _call(method: str, api: str, path: str, body: Any = None) -> Any:
+    """One API call, retried with back-off (0.5 s to 8 s) while the server answers busy."""
+    for attempt in range(6):
+        response = httpx.request(method, f"{api}{path}", json=body, timeout=30)
+        if response.status_code not in RETRIED_STATUSES:
+            break
+        time.sleep(0.5 * 2**attempt)
     response.raise_for_status()
-    return response.json()
+    return response.json() if response.content else None
+
+
+def _get(api: str, path: str) -> Any:
+    return _call("GET", api, path)
 
 
 def _post(api: str, path: str, body: Any) -> Any:
-    response = httpx.post(f"{api}{path}", json=body, timeout=30)
-    response.raise_for_status()
-    return response.json()
+    return _call("POST", api, path, body)
 
 
 def _deployment_runs(api: str, deployment_id: str) -> list[dict[str, Any]]:
@@ -147,16 +159,12 @@ def deployed(prefect_server, tmp_path_factory) -> Iterator[Deployed]:
     # Switching a schedule off also deletes the runs it put on the calendar.
     for record in deployments.values():
         for schedule in record["schedules"]:
-            response = httpx.patch(
-                f"{api}/deployments/{record['id']}/schedules/{schedule['id']}",
-                json={"active": False},
-                timeout=30,
-            )
-            response.raise_for_status()
+            path = f"/deployments/{record['id']}/schedules/{schedule['id']}"
+            _call("PATCH", api, path, {"active": False})
     time.sleep(3)  # one scheduler loop: a run it was booking as the switch flipped is gone too
     for record in deployments.values():
         for run in _deployment_runs(api, record["id"]):
-            httpx.delete(f"{api}/flow_runs/{run['id']}", timeout=30).raise_for_status()
+            _call("DELETE", api, f"/flow_runs/{run['id']}")
     worker_log = home / "worker.log"
     with worker_log.open("wb") as log:
         worker = subprocess.Popen(
@@ -326,11 +334,8 @@ def test_interval_schedule_picks_up_files_dropped_into_the_inbox_on_a_later_tick
         assert sites.rows == [(2,)]
     finally:
         # off again: it also deletes the ticks still on the calendar
-        httpx.patch(
-            f"{deployed.api}/deployments/{record['id']}/schedules/{schedule['id']}",
-            json={"active": False},
-            timeout=30,
-        ).raise_for_status()
+        path = f"/deployments/{record['id']}/schedules/{schedule['id']}"
+        _call("PATCH", deployed.api, path, {"active": False})
     loads = run_query(Layout.at(warehouse), "SELECT count(*), sum(ingested) FROM loads").rows
     assert loads[0][0] >= 2 and loads[0][1] == total
     ticks = [
