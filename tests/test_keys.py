@@ -21,3 +21,11 @@ def test_headline_key_drops_numbering_bullets_and_truncation():
 
 def test_headline_key_applies_unicode_compatibility_forms():
     assert headline_key("ＦＵＬＬ width") == headline_key("full WIDTH") == "full width"
+
+
+def test_headline_key_collapses_space_left_by_dropped_quotes_and_control_characters():
+    # ASCII lines skip the split and join when already single-spaced: these are not
+    assert headline_key('Storm " hits" the coast') == "storm hits the coast"
+    assert headline_key("Storm\thits the\x0bcoast") == "storm hits the coast"
+    assert headline_key('" Storm hits"') == "storm hits"
+    assert headline_key("Storm hits '") == "storm hits"

@@ -35,12 +35,20 @@ def fold_text(text: str) -> str:
 
 def _fold_normalized(text: str) -> str:
     text = text.casefold()
-    for char, replacement in _ASCII_FOLD if text.isascii() else _FOLD:
+    ascii_only = text.isascii()
+    for char, replacement in _ASCII_FOLD if ascii_only else _FOLD:
         if char in text:  # a scan in C; most lines hold few of these characters
             text = text.replace(char, replacement)
     if "--" in text:
         text = _DASH_RUN.sub("-", text)
+    if ascii_only and _single_spaced(text):
+        return text  # already collapsed: the common case, spared a split and a join
     return " ".join(text.split())
+
+
+def _single_spaced(text: str) -> bool:
+    """Is ASCII ``text`` free of control characters, runs of spaces and outer spaces?"""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def strip_truncation(text: str) -> str:
@@ -55,7 +63,7 @@ def strip_truncation(text: str) -> str:
 
 def headline_key(headline: str) -> str:
     """The normalized form under which equal headlines are counted once."""
-    text = unicodedata.normalize("NFKC", headline).strip()
+    text = (headline if headline.isascii() else unicodedata.normalize("NFKC", headline)).strip()
     if text[:1].isdigit() or text[:1] in "•·*▪►▸-–—":
         text = _LEADING_MARKER.sub("", text)
     return _fold_normalized(strip_truncation(text))

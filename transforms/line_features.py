@@ -91,7 +91,10 @@ def size_of(text: str) -> int:
     >>> size_of("Rain fell all day"), size_of("市议会周二讨论了新的港口计划")
     (4, 7)
     """
-    words = len(text.split())
+    return _size(text, len(text.split()))
+
+
+def _size(text: str, words: int) -> int:
     if text.isascii() or len(text) <= words * UNSPACED_WORD_CHARS:
         return max(words, len(text) // CHARS_PER_WORD)
     return max(words, len(text) // CHARS_PER_UNSPACED_WORD)
@@ -121,21 +124,22 @@ def _long_boilerplate(key: str) -> bool:
 
 
 def measure(text: str, index: int = 0) -> LineFeatures:
-    """Measure a stripped, non-blank line."""
+    """Measure a non-blank line whose words are separated by single spaces (as
+    ``" ".join(line.split())`` leaves it)."""
     truncated = is_truncated(text)
-    size = size_of(text)
+    size = _size(text, text.count(" ") + 1)
     short = size <= MAX_NAMED_LINE_SIZE
     key = headline_key(text)
     return LineFeatures(
-        index=index,
-        text=text,
-        size=size,
-        sentence_end=ends_sentence(text) and not truncated,
-        truncated=truncated,
-        key=key,
-        section_name=short and is_section_name(text, key),
-        boilerplate=is_boilerplate_line(text, key) if short else _long_boilerplate(key),
-        byline_like=size <= MAX_BYLINE_SIZE and _names_author_or_date(text),
+        index,
+        text,
+        size,
+        ends_sentence(text) and not truncated,
+        truncated,
+        key,
+        short and is_section_name(text, key),
+        is_boilerplate_line(text, key) if short else _long_boilerplate(key),
+        size <= MAX_BYLINE_SIZE and _names_author_or_date(text),
     )
 
 
