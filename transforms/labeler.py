@@ -105,16 +105,21 @@ class _Page:
     title: str | None = None
     kept_from: dict[int, int] = field(default_factory=dict)
     mentions: list[HeadlineMention] = field(default_factory=list)
+    unlabeled: set[int] = field(init=False)  # the free lines' indices: one lookup per check
+
+    def __post_init__(self) -> None:
+        self.unlabeled = set(range(len(self.feats)))
 
     def free(self, i: int) -> bool:
-        return 0 <= i < len(self.feats) and i not in self.labels
+        return i in self.unlabeled
 
     def free_lines(self) -> list[LineFeatures]:
         """The lines no rule has labeled yet, in order."""
-        return [f for f in self.feats if f.index not in self.labels]
+        return [f for f in self.feats if f.index in self.unlabeled]
 
     def mark(self, i: int, label: Label, rule: str) -> None:
         self.labels[i] = (label, rule)
+        self.unlabeled.discard(i)
 
 
 def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) -> CleanDocument:
@@ -462,7 +467,7 @@ def _mark_comment_thread(page: _Page) -> None:
     dated = [
         i
         for i in range(first + 2, len(feats))
-        if page.free(i) and page.free(i - 1) and feats[i].byline_like
+        if feats[i].byline_like and page.free(i) and page.free(i - 1)
         and author_like(feats[i - 1]) and not feats[i - 1].byline_like
     ]  # fmt: skip
     if not dated:

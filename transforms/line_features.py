@@ -25,7 +25,7 @@ TRUNCATION = re.compile(r"(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\])\s*$")
 _SENTENCE_MARKS = frozenset(".!?。！？؟।")
 _CLOSERS = "\"'”’»)]"
 BREADCRUMB_SEPARATOR = re.compile(r"\s+(?:»|›|>|→|/|\|)\s+|\s*[»›→]\s*")
-_PATH_MARKS = "»›>→/|"  # a line holding none of them is no breadcrumb
+_PATH_MARK = re.compile(r"[»›>→/|]")  # a line holding none of them is no breadcrumb
 _DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
     r"|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{4}\b|\b[A-Za-zÀ-ÿ]{3,10}\.?\s+\d{1,2},?\s+\d{4}\b"
@@ -152,7 +152,7 @@ def breadcrumb_parts(text: str) -> list[str]:
     >>> breadcrumb_parts("Home » World » Storm hits coast")
     ['Home', 'World', 'Storm hits coast']
     """
-    if not any(mark in text for mark in _PATH_MARKS):
+    if not _PATH_MARK.search(text):
         return []
     parts = [p.strip() for p in BREADCRUMB_SEPARATOR.split(text)]
     if len(parts) < 2 or any(not p for p in parts):
