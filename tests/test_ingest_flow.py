@@ -247,3 +247,5 @@ def test_a_rerun_with_nothing_changed_reads_no_file_and_starts_no_worker(
     os.utime(touched, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 10**9))
     summary = ingest(str(inbox), str(warehouse))  # read and hashed again: the same bytes
     assert (summary.ingested, summary.skipped, mapped) == (0, 5, [("discover_chunk", 1)])
+    summary = ingest(str(inbox), str(warehouse))  # its new stats were kept: not read again
+    assert (summary.ingested, summary.skipped, mapped) == (0, 5, [("discover_chunk", 1)])

@@ -3,7 +3,8 @@
 Rules (a run's semantics, README "Loads, reruns and crashes"):
 
 - The run starts from a snapshot of the newest stored version of every path (``_known``): the
-  one the last load that stored documents cached for it, else read from ``documents``.
+  one the last load that read files cached for it (with the stats of files it found unchanged
+  under new stats), else read from ``documents``.
 - A listed file whose size and modification time equal its path's snapshot row is skipped
   unread (``to_read``, one join per part of the walk); only the rest are read and hashed.
 - Discovery stages one row per file or JSON Lines record it read and hashed (``FOUND``), or
@@ -80,6 +81,20 @@ FROM ({rows}) ORDER BY source, version DESC, doc_id
 KNOWN_ROWS = """
 SELECT source, doc_id, version, file_size, file_mtime_ns
 FROM read_parquet({files}, union_by_name = true)
+"""
+
+# The next snapshot with the stats a file has now when this run found its bytes equal to its
+# stored version's (copied without its times, touched): the next run skips it unread.
+RESTATED_SQL = """
+SELECT k.source, k.doc_id, k.version,
+       coalesce(f.file_size, k.file_size) AS file_size,
+       coalesce(f.file_mtime_ns, k.file_mtime_ns) AS file_mtime_ns
+FROM ({known}) AS k
+LEFT JOIN (
+    SELECT DISTINCT ON (relative) relative, doc_id, file_size, file_mtime_ns
+    FROM read_parquet({found}) WHERE record IS NULL AND doc_id IS NOT NULL
+) AS f ON f.relative = k.source AND f.doc_id = k.doc_id
+ORDER BY k.source
 """
 
 # Listed files to read: all but those whose size and modification time (both known) equal
@@ -190,7 +205,7 @@ def _keep_cached(layout: Layout, known: pa.Table, cached: str) -> None:
 
 def snapshot_known(layout: Layout, load_id: str) -> int:
     """Stage the newest stored version of every source path, for this run's lookups: a copy of
-    the snapshot the last load that stored documents left (``remember_known``) when it was
+    the snapshot the last load that read files left (``remember_known``) when it was
     made from the ``documents`` files the warehouse shows now, else read from them."""
     documents = visible_files(layout)["documents"]
     cached = _cached_known(layout, map(file_name, documents))
@@ -209,20 +224,23 @@ def snapshot_known(layout: Layout, load_id: str) -> int:
 
 def remember_known(layout: Layout, load_id: str) -> None:
     """Before ``load_id`` is published: cache the snapshot of known paths as they will be
-    once it is (this run's snapshot and the documents it staged), so that the next run, a
-    no-op above all, need not read every ``documents`` file again."""
+    once it is (this run's snapshot and the documents it staged, with the stats of the files
+    it read), so that the next run, a no-op above all, need not read every ``documents``
+    file again, nor a file whose bytes it found unchanged under new stats."""
     staged = staged_files(layout, load_id, "documents")
-    if not staged:  # the documents files, and so the cached snapshot, stay as they are
+    found = layout.files(_folder(layout, load_id, "_found"))
+    if not staged and not found:  # nothing read: the cached snapshot stays as it is
         return
     names = [file_name(p) for p in visible_files(layout)["documents"] + staged]
-    rows = " UNION ALL BY NAME ".join(
-        [
-            f"SELECT * FROM read_parquet({_sql(layout, _known_file(layout, load_id))})",
-            KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in staged])),
-        ]
-    )
+    rows = [f"SELECT * FROM read_parquet({_sql(layout, _known_file(layout, load_id))})"]
+    if staged:
+        rows.append(KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in staged])))
+    known_sql = KNOWN_SQL.format(rows=" UNION ALL BY NAME ".join(rows))
+    if found:
+        files = parquet_list([layout.sql_path(p) for p in found])
+        known_sql = RESTATED_SQL.format(known=known_sql, found=files)
     with _connect(layout, load_id, with_catalog=False) as con:
-        known = con.sql(KNOWN_SQL.format(rows=rows)).to_arrow_table()
+        known = con.sql(known_sql).to_arrow_table()
     _keep_cached(layout, known, _cached_known(layout, names))
 
 
