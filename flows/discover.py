@@ -72,15 +72,13 @@ def walk_parts(source: Source, size: int) -> Iterator[WalkPart]:
         batch = list(itertools.islice(entries, size))
         if not batch:
             return
-        relatives, formats, sizes, mtimes = zip(*batch, strict=True)
+        relatives, _, sizes, mtimes = zip(*batch, strict=True)
         listed = pa.table(
             {
                 "position": pa.array(range(first, first + len(batch)), pa.int64()),
                 "relative": pa.array(relatives, pa.string()),
                 "size": pa.array(sizes, pa.int64()),
                 "mtime_ns": pa.array(mtimes, pa.int64()),
-                # a JSON Lines file's pages are stored by record: always read
-                "by_stat": pa.array([fmt != "jsonl" for fmt in formats], pa.bool_()),
             },
             schema=work_plan.LISTED,
         )
@@ -95,7 +93,7 @@ def _row(**fields: Any) -> Row:
 def _probe(source: Source, file: Listed, max_bytes: int) -> list[Row]:
     """The found rows of one file (one per JSON Lines record)."""
     position, relative, size, mtime_ns = file
-    where = {"position": position, "path": relative, "relative": relative}
+    where = {"position": position, "path": relative, "relative": relative, "file": relative}
     site = site_for(relative, source.name)
     fmt = input_format(relative) or "text"
     try:

@@ -144,7 +144,13 @@ def test_every_bad_input_is_ingested_or_quarantined_with_a_reason(tmp_path):
     assert titles["feed.jsonl#7"] == "Given title" and titles["feed.jsonl#r2"] == "Pier"
 
     again = ingest(str(inbox), str(warehouse))
-    assert (again.skipped, again.ingested, again.quarantined) == (n_pages, 0, 0)
+    # every file skipped: the JSON Lines files unread, with their stats when last read
+    assert (again.skipped, again.ingested, again.quarantined) == (n_files, 0, 0)
+    with (inbox / "feed.jsonl").open("ab") as feed:  # a feed that grows: read again
+        feed.write(b"\n" + json.dumps({"id": "r9", "text": PARAGRAPH + " late."}).encode())
+    grown = ingest(str(inbox), str(warehouse))
+    assert (grown.ingested, grown.quarantined) == (1, 0)
+    assert "feed.jsonl#r9" in dict(run_query(layout, "SELECT source, body FROM articles").rows)
 
 
 def test_a_page_over_the_time_limit_is_quarantined_and_the_rest_ingested(tmp_path):

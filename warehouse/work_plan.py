@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 from warehouse.catalog import catalog_sql, parquet_list
 from warehouse.layout import Layout, file_name
 from warehouse.loads import stage_arrow, staged_files, visible_files
-from warehouse.parquet_files import read_metadata, write_atomically
+from warehouse.parquet_files import read_columns, write_atomically
 
 # DuckDB's share of memory for planning; larger sorts and joins spill to disk.
 MEMORY_LIMIT = "512MB"
@@ -49,6 +49,7 @@ FOUND = pa.schema(
         ("record", pa.int64()),  # line number of a JSON Lines record, else null
         ("path", pa.string()),
         ("relative", pa.string()),  # the ``source`` it is stored under
+        ("file", pa.string()),  # the relative path of its file (a JSON Lines file's, for a record)
         ("site", pa.string()),
         ("format", pa.string()),
         ("size", pa.int64()),  # bytes of the page
@@ -68,12 +69,13 @@ LISTED = pa.schema(
         ("relative", pa.string()),
         ("size", pa.int64()),  # null when unknown
         ("mtime_ns", pa.int64()),
-        ("by_stat", pa.bool_()),  # may be skipped unread when its stats are unchanged
     ]
 )
 
 # The newest version of each path (``current_documents``), one row per path (JSON Lines
-# records that repeat an id share one: the smallest doc_id): lookups must not fan out.
+# records that repeat an id share one: the smallest doc_id): lookups must not fan out. A
+# cached snapshot also holds a row per JSON Lines file it read (version 0, no doc_id) with
+# the file's stats, so that an unchanged one is skipped unread like any other file.
 KNOWN_SQL = """
 SELECT DISTINCT ON (source) source, doc_id, version, file_size, file_mtime_ns
 FROM ({rows}) ORDER BY source, version DESC, doc_id
@@ -83,26 +85,36 @@ SELECT source, doc_id, version, file_size, file_mtime_ns
 FROM read_parquet({files}, union_by_name = true)
 """
 
-# The next snapshot with the stats a file has now when this run found its bytes equal to its
-# stored version's (copied without its times, touched): the next run skips it unread.
+# The next snapshot, with the stats files have now: a file whose bytes this run found equal
+# to its stored version's (copied without its times, touched), and each JSON Lines file it
+# read; the next run skips them unread while those stats hold.
 RESTATED_SQL = """
+WITH found AS (SELECT * FROM read_parquet({found})),
+files AS (
+    SELECT DISTINCT ON (relative) relative, doc_id, file_size, file_mtime_ns
+    FROM found WHERE record IS NULL AND doc_id IS NOT NULL
+),
+jsonl AS (
+    SELECT DISTINCT ON (file) file AS source, NULL::VARCHAR AS doc_id, 0::INTEGER AS version,
+           file_size, file_mtime_ns
+    FROM found WHERE record IS NOT NULL AND file_size IS NOT NULL
+)
 SELECT k.source, k.doc_id, k.version,
        coalesce(f.file_size, k.file_size) AS file_size,
        coalesce(f.file_mtime_ns, k.file_mtime_ns) AS file_mtime_ns
 FROM ({known}) AS k
-LEFT JOIN (
-    SELECT DISTINCT ON (relative) relative, doc_id, file_size, file_mtime_ns
-    FROM read_parquet({found}) WHERE record IS NULL AND doc_id IS NOT NULL
-) AS f ON f.relative = k.source AND f.doc_id = k.doc_id
-ORDER BY k.source
+LEFT JOIN files AS f ON f.relative = k.source AND f.doc_id = k.doc_id
+WHERE k.source NOT IN (SELECT source FROM jsonl)
+UNION ALL SELECT * FROM jsonl
+ORDER BY source
 """
 
 # Listed files to read: all but those whose size and modification time (both known) equal
-# their path's newest stored version's.
+# their path's newest stored version's (a JSON Lines file's: those it had when last read).
 TO_READ_SQL = """
 SELECT l.position, l.relative, l.size, l.mtime_ns
 FROM listed AS l LEFT JOIN read_parquet({known}) AS k ON k.source = l.relative
-WHERE NOT l.by_stat OR l.size IS NULL OR l.mtime_ns IS NULL
+WHERE l.size IS NULL OR l.mtime_ns IS NULL
    OR k.file_size IS DISTINCT FROM l.size OR k.file_mtime_ns IS DISTINCT FROM l.mtime_ns
 ORDER BY l.position
 """
@@ -213,13 +225,14 @@ def snapshot_known(layout: Layout, load_id: str) -> int:
     layout.makedirs(posixpath.dirname(staged))
     if layout.exists(cached):
         layout.fs.copy(cached, staged)
-        return int(read_metadata(layout, staged).num_rows)
-    rows = KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in documents]))
-    with _connect(layout, load_id, with_catalog=False) as con:
-        known = con.sql(KNOWN_SQL.format(rows=rows)).to_arrow_table()
-    write_atomically(layout, known, staged)
-    _keep_cached(layout, known, cached)
-    return int(known.num_rows)
+        known = read_columns(layout, staged, ["doc_id"])
+    else:
+        rows = KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in documents]))
+        with _connect(layout, load_id, with_catalog=False) as con:
+            known = con.sql(KNOWN_SQL.format(rows=rows)).to_arrow_table()
+        write_atomically(layout, known, staged)
+        _keep_cached(layout, known, cached)
+    return int(known.num_rows - known.column("doc_id").null_count)  # less JSON Lines files
 
 
 def remember_known(layout: Layout, load_id: str) -> None:
