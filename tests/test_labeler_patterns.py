@@ -287,3 +287,11 @@ def test_metadata_line_between_title_and_body_is_not_the_title(meta):
 def test_short_title_with_a_figure_stays_the_title():
     doc = label_lines(page("Harbor News", "Pier 39 closes", BODY_1, BODY_2))
     assert doc.title == "Pier 39 closes"
+
+
+@pytest.mark.parametrize("prompt", ["Listen to this article", "Share", "Artikel anhören"])
+def test_prompt_between_title_and_body_is_not_the_title(prompt):
+    doc = label_lines(page("Harbor News", "Pier to close for a year", prompt, BODY_1, BODY_2))
+    assert doc.title == "Pier to close for a year"
+    assert doc.body == f"{BODY_1}\n\n{BODY_2}"
+    assert labels_of(doc, prompt) == [Label.AD]

@@ -47,6 +47,10 @@ _BOILERPLATE_LINES = frozenset(
         "previous article", "next article", "related", "tags", "filed under", "posted in",
         "kommentare", "teilen", "werbung", "anzeige", "partager", "publicité", "commentaires",
         "compartir", "publicidad", "comentarios", "condividi", "pubblicità", "commenti",
+        "listen to this article", "listen to this story", "listen", "play audio", "save",
+        "save article", "copy link", "print this article", "facebook", "twitter", "linkedin",
+        "whatsapp", "reddit", "pinterest", "artikel anhören", "écouter cet article",
+        "escuchar este artículo",
     }
 )
 # fmt: on

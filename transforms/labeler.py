@@ -536,6 +536,8 @@ def _mark_header(page: _Page, first_paragraph: int) -> None:
         f = page.feats[i]
         if f.byline_like:
             page.mark(i, Label.BYLINE, "author_or_date")
+        elif f.boilerplate:
+            page.mark(i, Label.AD, "boilerplate_prompt")
         elif i == title:
             page.mark(i, Label.TITLE, "last_short_line_before_body")
             page.title = f.text
@@ -555,7 +557,7 @@ def _title_line(page: _Page, first_paragraph: int) -> int | None:
     candidates = [
         i
         for i in range(first_paragraph - 1, -1, -1)
-        if page.free(i) and not page.feats[i].byline_like
+        if page.free(i) and not (page.feats[i].byline_like or page.feats[i].boilerplate)
         and page.feats[i].size <= MAX_GLUED_TITLE_SIZE and not page.feats[i].truncated
     ]  # fmt: skip
     if not candidates:
