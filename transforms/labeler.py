@@ -485,15 +485,16 @@ def _mark_comment_thread(page: _Page) -> None:
 
 def _span_anchors(free: list[LineFeatures]) -> list[int]:
     """The lines the article span runs between: paragraph-like lines that are no notice, or
-    on a page of short lines, its finished sentences of three words or more."""
+    on a page of short lines, its short sentences (``_short_sentence``)."""
     paragraphs = [f.index for f in free if f.paragraph_like and not f.boilerplate]
     if paragraphs:
         return paragraphs
-    sentences = [f.index for f in free if f.sentence_end and f.size >= 3 and not f.boilerplate]
+    sentences = [f.index for f in free if _short_sentence(f)]
     return sentences if len(sentences) >= MIN_SENTENCE_LINES else []
 
 
 def _short_sentence(f: LineFeatures) -> bool:
+    """A finished sentence of three words or more that is no notice and no byline."""
     return f.sentence_end and f.size >= 3 and not f.boilerplate and not f.byline_like
 
 
