@@ -135,18 +135,25 @@ WHERE site NOT IN (SELECT site FROM touched)
 ORDER BY site, paragraph_key
 """
 
-REFINED_BODIES_SQL = f"""
-WITH stories AS (SELECT DISTINCT doc_id, story FROM current),
-headlines AS (
-    SELECT a.site, {_KEY.format("a.title")} AS paragraph_key, s.story
-    FROM labeled_articles AS a JOIN stories AS s USING (doc_id)
-    WHERE a.title IS NOT NULL
-    UNION
-    SELECT m.site, {_KEY.format("m.headline")}, s.story
-    FROM headline_mentions AS m JOIN stories AS s USING (doc_id)
-    WHERE NOT m.truncated
-),
-removed AS (
+# The paragraphs that site evidence removes, one row per paragraph, in steps, each into a
+# temporary table: at 1,000,000 pages, one query holding all these joins and aggregates (a
+# UNION's distinct over both its inputs above all) ran out of DuckDB's memory, where each
+# step alone spills.
+REMOVED_STEPS = (
+    "CREATE TEMP TABLE stories AS SELECT DISTINCT doc_id, story FROM current",
+    f"""
+CREATE TEMP TABLE headlines AS
+SELECT a.site, {_KEY.format("a.title")} AS paragraph_key, s.story
+FROM labeled_articles AS a JOIN stories AS s USING (doc_id)
+WHERE a.title IS NOT NULL
+UNION ALL  -- a headline twice only matches twice: ``removed`` keeps one row a paragraph
+SELECT m.site, {_KEY.format("m.headline")}, s.story
+FROM headline_mentions AS m JOIN stories AS s USING (doc_id)
+WHERE NOT m.truncated
+""",
+    """
+CREATE TEMP TABLE removed AS
+WITH removed AS (
     SELECT c.doc_id, c.position, c.paragraph_key, 'site_repeated' AS rule
     FROM current AS c JOIN boilerplate AS b USING (site, paragraph_key)
     UNION ALL
@@ -154,17 +161,23 @@ removed AS (
     FROM current AS c JOIN headlines AS h USING (site, paragraph_key)
     WHERE h.story <> c.story
       AND c.n_chars >= $min_headline_chars AND c.n_words <= $max_headline_words
-),
-ruled AS (
-    SELECT doc_id, position, any_value(paragraph_key) AS paragraph_key, min(rule) AS rule
-    FROM removed GROUP BY doc_id, position
-),
-sizes AS (SELECT doc_id, any_value(site) AS site, count(*) AS n FROM current GROUP BY doc_id)
+)
+SELECT doc_id, position, any_value(paragraph_key) AS paragraph_key, min(rule) AS rule
+FROM removed GROUP BY doc_id, position
+""",
+    """
+CREATE TEMP TABLE paragraph_counts AS
+SELECT doc_id, any_value(site) AS site, count(*) AS n FROM current
+WHERE doc_id IN (SELECT doc_id FROM removed) GROUP BY doc_id
+""",
+)
+
+REFINED_BODIES_SQL = """
 SELECT r.doc_id, any_value(s.site) AS site,
-       list({{'position': r.position, 'paragraph_key': r.paragraph_key, 'rule': r.rule}}
+       list({'position': r.position, 'paragraph_key': r.paragraph_key, 'rule': r.rule}
             ORDER BY r.position) AS removed,
        $load_id AS load_id
-FROM ruled AS r JOIN sizes AS s USING (doc_id)
+FROM removed AS r JOIN paragraph_counts AS s USING (doc_id)
 GROUP BY r.doc_id
 HAVING count(*) < any_value(s.n)  -- never empty a body
 UNION ALL
@@ -211,6 +224,8 @@ def find_site_boilerplate(layout: Layout, load_id: str, every_site: bool = False
         con.execute(CURRENT_SQL)
         con.execute(BOILERPLATE_SQL, _used(BOILERPLATE_SQL, params))
         evidence = _arrow(con, SITE_BOILERPLATE_SQL, params)
+        for step in REMOVED_STEPS:
+            con.execute(step, _used(step, params))
         refined = _arrow(con, REFINED_BODIES_SQL, params)
         row = con.execute("SELECT count(*) FROM touched").fetchone()
     stage_arrow(layout, load_id, "site_boilerplate", "all", evidence)
