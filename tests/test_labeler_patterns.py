@@ -287,6 +287,9 @@ def test_metadata_line_between_title_and_body_is_not_the_title(meta):
 def test_short_title_with_a_figure_stays_the_title():
     doc = label_lines(page("Harbor News", "Pier 39 closes", BODY_1, BODY_2))
     assert doc.title == "Pier 39 closes"
+    # above a metadata line too, under a site name as long as the title
+    doc = label_lines(page("The Harbor Gazette", "Apollo 11 at 50", "5 min read", BODY_1))
+    assert doc.title == "Apollo 11 at 50"
 
 
 @pytest.mark.parametrize("prompt", ["Listen to this article", "Share", "Artikel anhören"])

@@ -566,9 +566,10 @@ def _title_line(page: _Page, first_paragraph: int) -> int | None:
     if not _no_title(page.feats[candidates[0]]):
         return candidates[0]
     # a title-like line of three words or more above it (a site's name is often two), one
-    # that reads as a title first ("Harbor plan splits", then "Apollo 11 at 50")
+    # below the page's first line (the site name's place) first, then one that reads as a
+    # title ("Harbor plan splits", then "Apollo 11 at 50")
     above = [c for c in candidates[1:3] if page.feats[c].size >= 3 and page.feats[c].title_like]
-    above.sort(key=lambda c: _no_title(page.feats[c]))
+    above.sort(key=lambda c: (c == 0, _no_title(page.feats[c])))
     return above[0] if above else candidates[0]
 
 
