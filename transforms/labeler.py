@@ -41,7 +41,6 @@ rule has labeled):
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import re
 import statistics
 from collections import Counter
@@ -150,18 +149,13 @@ def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None
     _apply_rules(page)
     _settle(page)
 
-    labeled: list[LabeledLine] = []
+    labeled = [LabeledLine(n, line, Label.BLANK, "empty") for n, line in enumerate(lines)]
     body: list[str] = []
-    by_line = dict(zip(nonblank, range(len(nonblank)), strict=True))
-    for line_no, text in enumerate(stripped):
-        k = by_line.get(line_no)
-        if k is None:
-            labeled.append(LabeledLine(line_no, lines[line_no], Label.BLANK, "empty"))
-            continue
+    for k, line_no in enumerate(nonblank):
         label, rule = page.labels[k]
-        labeled.append(LabeledLine(line_no, lines[line_no], label, rule))
+        labeled[line_no] = LabeledLine(line_no, lines[line_no], label, rule)
         if label is Label.CONTENT:
-            body.append(text[page.kept_from.get(k, 0) :])
+            body.append(stripped[line_no][page.kept_from.get(k, 0) :])
     return CleanDocument(page.title, "\n\n".join(body), tuple(labeled), tuple(page.mentions))
 
 
@@ -398,12 +392,15 @@ def _glued_title(prefix: str) -> str | None:
 def _mark_teaser_repeats(page: _Page) -> None:
     free = page.free_lines()
     for k, f in enumerate(free):
-        needle = _repeat_needle(f.text)
-        if len(needle) < MIN_REPEAT_CHARS or not page.free(f.index):
+        size = len(f.text)  # the needle is shorter: a line this short has none
+        if size < MIN_REPEAT_CHARS or not page.free(f.index):
             continue
         window = free[k + 1 : k + 1 + REPEAT_WINDOW]
-        longer = (g for g in window if len(g.text) > len(f.text))
-        for fuller in itertools.islice(longer, REPEAT_LOOKAHEAD):
+        longer = [g for g in window if len(g.text) > size][:REPEAT_LOOKAHEAD]
+        needle = _repeat_needle(f.text) if longer else ""
+        if len(needle) < MIN_REPEAT_CHARS:
+            continue
+        for fuller in longer:
             offset = fuller.text.find(needle)
             if offset < 0:
                 continue
