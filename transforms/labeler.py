@@ -149,13 +149,18 @@ def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None
     _apply_rules(page)
     _settle(page)
 
-    labeled = [LabeledLine(n, line, Label.BLANK, "empty") for n, line in enumerate(lines)]
+    labeled: list[LabeledLine] = []
     body: list[str] = []
-    for k, line_no in enumerate(nonblank):
+    k = 0  # the line's place among the non-blank ones, as the page numbers them
+    for line_no, text in enumerate(stripped):
+        if not text:
+            labeled.append(LabeledLine(line_no, lines[line_no], Label.BLANK, "empty"))
+            continue
         label, rule = page.labels[k]
-        labeled[line_no] = LabeledLine(line_no, lines[line_no], label, rule)
+        labeled.append(LabeledLine(line_no, lines[line_no], label, rule))
         if label is Label.CONTENT:
-            body.append(stripped[line_no][page.kept_from.get(k, 0) :])
+            body.append(text[page.kept_from.get(k, 0) :])
+        k += 1
     return CleanDocument(page.title, "\n\n".join(body), tuple(labeled), tuple(page.mentions))
 
 
