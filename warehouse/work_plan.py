@@ -31,6 +31,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warehouse.catalog import catalog_sql, parquet_list
@@ -113,7 +114,10 @@ ORDER BY source
 # their path's newest stored version's (a JSON Lines file's: those it had when last read).
 TO_READ_SQL = """
 SELECT l.position, l.relative, l.size, l.mtime_ns
-FROM listed AS l LEFT JOIN read_parquet({known}) AS k ON k.source = l.relative
+FROM listed AS l LEFT JOIN (
+    -- the snapshot is sorted by path: a part of the walk reads the row groups of its range
+    SELECT * FROM read_parquet({known}) WHERE source BETWEEN $first AND $last
+) AS k ON k.source = l.relative
 WHERE l.size IS NULL OR l.mtime_ns IS NULL
    OR k.file_size IS DISTINCT FROM l.size OR k.file_mtime_ns IS DISTINCT FROM l.mtime_ns
 ORDER BY l.position
@@ -262,10 +266,14 @@ def to_read(
 ) -> list[tuple[int, str, int | None, int | None]]:
     """``(position, relative, size, mtime_ns)`` of the ``listed`` files (``LISTED``) that must
     be read: the rest have the size and modification time of their path's stored version."""
+    if not listed.num_rows:
+        return []
+    bounds = pc.min_max(listed["relative"])
     with _connect(layout, load_id, with_catalog=False) as con:
         con.register("listed", listed)
         sql = TO_READ_SQL.format(known=_sql(layout, _known_file(layout, load_id)))
-        return [tuple(row) for row in con.execute(sql).fetchall()]
+        params = {"first": bounds["min"].as_py(), "last": bounds["max"].as_py()}
+        return [tuple(row) for row in con.execute(sql, params).fetchall()]
 
 
 def stage_found(layout: Layout, load_id: str, part: str, rows: Sequence[Mapping[str, Any]]) -> None:
