@@ -130,7 +130,7 @@ def measure(text: str, index: int = 0) -> LineFeatures:
     size = _size(text, text.count(" ") + 1)
     short = size <= MAX_NAMED_LINE_SIZE
     key = headline_key(text)
-    return LineFeatures(
+    return LineFeatures(  # fields in order: positional arguments build faster
         index,
         text,
         size,
