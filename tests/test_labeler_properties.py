@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.labeler import label_lines
+from transforms.line_features import forget_measured_lines, measure
 from transforms.records import Label
 
 WORDS = st.sampled_from(
@@ -79,6 +80,20 @@ def test_a_page_with_text_never_comes_out_empty(lines):
 def test_cleaning_a_clean_body_changes_nothing(lines):
     body = label_lines(lines).body
     assert label_lines(body.split("\n")).body == body
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(PAGES)
+def test_a_remembered_line_measures_as_a_fresh_one_does(lines):
+    texts = [text for text in map(_stripped, lines) if text]
+    fresh = []
+    for index, text in enumerate(texts):
+        forget_measured_lines()
+        fresh.append(measure(text, index))
+    forget_measured_lines()
+    for text in reversed(texts):  # every line remembered, each from another place
+        measure(text, 0)
+    assert [measure(text, index) for index, text in enumerate(texts)] == fresh
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

@@ -105,9 +105,20 @@ class _Page:
     kept_from: dict[int, int] = field(default_factory=dict)
     mentions: list[HeadlineMention] = field(default_factory=list)
     unlabeled: set[int] = field(init=False)  # the free lines' indices: one lookup per check
+    paragraphs_from: int = 0  # no free paragraph-like line is above this one
 
     def __post_init__(self) -> None:
         self.unlabeled = set(range(len(self.feats)))
+
+    def first_paragraph(self) -> int:
+        """The first free paragraph-like line, or the page's length when none is left. Lines
+        are only ever labeled, never freed, so it never moves up: the scan resumes where the
+        last one stopped."""
+        feats, i = self.feats, self.paragraphs_from
+        while i < len(feats) and not (feats[i].paragraph_like and i in self.unlabeled):
+            i += 1
+        self.paragraphs_from = i
+        return i
 
     def free(self, i: int) -> bool:
         return i in self.unlabeled
@@ -210,12 +221,8 @@ def _reindexed(page: _Page, k: int, j: int) -> LineFeatures:
     return measure(feat.text[offset:], j) if offset else feat.moved(j)
 
 
-def _first_paragraph(page: _Page) -> int:
-    return next((f.index for f in _open_paragraphs(page.feats, page)), len(page.feats))
-
-
 def _mark_breadcrumbs(page: _Page) -> None:
-    for i in range(_first_paragraph(page)):
+    for i in range(page.first_paragraph()):
         if not page.free(i) or page.feats[i].byline_like:
             continue
         text = page.feats[i].text
@@ -272,6 +279,7 @@ def _starts_section(page: _Page, i: int) -> bool:
 
 def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | None:
     entries: list[tuple[int, int | None]] = []
+    singles = 0  # entries without a teaser; while there are none, a pair is expected
     pos = start + 1
     before_article = start < first_paragraph
     while page.free(pos):
@@ -280,7 +288,7 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
             break
         if _starts_section(page, pos):
             break
-        pair_mode = bool(entries) and all(t is not None for _, t in entries)
+        pair_mode = bool(entries) and not singles
         teaser = pos + 1
         is_pair = (
             page.free(teaser)
@@ -296,6 +304,7 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
             pos += 2
         else:
             entries.append((pos, None))
+            singles += 1
             pos += 1
     return _Section(start, tuple(entries)) if len(entries) >= 2 else None
 
@@ -339,7 +348,7 @@ def _section_evidence(page: _Page, section: _Section) -> int:
         points += 2
     if len(section.entries) >= 3:
         points += 1
-    if any(_open_paragraphs(feats[: section.header], page)):
+    if page.first_paragraph() < section.header:
         points += 1
     after = feats[section.end :]
     if not after or _starts_section(page, section.end) or not any(_open_paragraphs(after, page)):
@@ -353,7 +362,7 @@ def _section_evidence(page: _Page, section: _Section) -> int:
 
 
 def _mark_sidebars(page: _Page) -> None:
-    i, first_paragraph = 0, _first_paragraph(page)
+    i, first_paragraph = 0, page.first_paragraph()
     while i < len(page.feats):
         header = page.feats[i]
         candidate = page.free(i) and (header.header_like or header.section_name)
@@ -370,7 +379,7 @@ def _mark_sidebars(page: _Page) -> None:
             page.mentions.append(mention)
             if t is not None:
                 page.mark(t, Label.SIDEBAR_TEASER, "section_alternation")
-        i, first_paragraph = section.end, _first_paragraph(page)
+        i, first_paragraph = section.end, page.first_paragraph()
 
 
 # --- repeats inside one page ------------------------------------------------------------
@@ -461,7 +470,7 @@ def _mark_comment_thread(page: _Page) -> None:
     One such pair is a thread only after two paragraphs (before them it is a byline); dates
     that follow paragraphs are a live blog's, not a thread.
     """
-    feats, first = page.feats, _first_paragraph(page)
+    feats, first = page.feats, page.first_paragraph()
 
     def author_like(f: LineFeatures) -> bool:
         return f.size <= MAX_AUTHOR_SIZE and not (f.sentence_end or f.truncated or f.boilerplate)

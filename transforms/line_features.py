@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from transforms.boilerplate_words import (
     is_boilerplate_line,
@@ -41,6 +42,10 @@ CHARS_PER_UNSPACED_WORD = 2
 MAX_BYLINE_SIZE = 16
 # Section names and boilerplate prompts are short; longer lines are never looked up.
 MAX_NAMED_LINE_SIZE = 12
+# Lines up to this long (menus, section names, sidebar headlines and teasers, footers recur on
+# every page of a site) are measured once and remembered, up to this many of them.
+MAX_REMEMBERED_CHARS = 150
+REMEMBERED_LINES = 16_384
 
 
 @dataclass(slots=True)
@@ -125,14 +130,31 @@ def _long_boilerplate(key: str) -> bool:
 
 def measure(text: str, index: int = 0) -> LineFeatures:
     """Measure a non-blank line whose words are separated by single spaces (as
-    ``" ".join(line.split())`` leaves it)."""
+    ``" ".join(line.split())`` leaves it).
+
+    A short line is measured once and remembered (``REMEMBERED_LINES`` of them, least
+    recently used forgotten first): a site's menus, sidebars and footers recur on every one
+    of its pages. The same text always measures the same, so memory changes speed only.
+    """
+    shape = _remembered_shape(text) if len(text) <= MAX_REMEMBERED_CHARS else _shape(text)
+    return LineFeatures(index, text, *shape)
+
+
+def forget_measured_lines() -> None:
+    """Forget the remembered short lines (a benchmark times each pass from cold)."""
+    _remembered_shape.cache_clear()
+
+
+_Shape = tuple[int, bool, bool, str, bool, bool, bool]
+
+
+def _shape(text: str) -> _Shape:
+    """The fields of ``LineFeatures`` after ``index`` and ``text``, in order."""
     truncated = is_truncated(text)
     size = _size(text, text.count(" ") + 1)
     short = size <= MAX_NAMED_LINE_SIZE
     key = headline_key(text)
-    return LineFeatures(  # fields in order: positional arguments build faster
-        index,
-        text,
+    return (
         size,
         ends_sentence(text) and not truncated,
         truncated,
@@ -141,6 +163,9 @@ def measure(text: str, index: int = 0) -> LineFeatures:
         is_boilerplate_line(text, key) if short else _long_boilerplate(key),
         size <= MAX_BYLINE_SIZE and _names_author_or_date(text),
     )
+
+
+_remembered_shape = lru_cache(maxsize=REMEMBERED_LINES)(_shape)
 
 
 def breadcrumb_parts(text: str) -> list[str]:
