@@ -41,13 +41,19 @@ def _fold_normalized(text: str) -> str:
             text = text.replace(char, replacement)
     if "--" in text:
         text = _DASH_RUN.sub("-", text)
-    if ascii_only and _single_spaced(text):
+    if ascii_only and single_spaced(text):
         return text  # already collapsed: the common case, spared a split and a join
     return " ".join(text.split())
 
 
-def _single_spaced(text: str) -> bool:
-    """Is ASCII ``text`` free of control characters, runs of spaces and outer spaces?"""
+def single_spaced(text: str) -> bool:
+    """Is ``text`` as ``" ".join(text.split())`` leaves it? It is when it holds no runs of
+    spaces, no outer space and nothing unprintable: every other character ``split`` breaks
+    at (tab, newline, no-break space...) is unprintable.
+
+    >>> single_spaced("Storm hits"), single_spaced("Storm\u00a0hits"), single_spaced(" Storm")
+    (True, False, False)
+    """
     return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 

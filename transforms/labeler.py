@@ -47,7 +47,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from transforms.headline_key import headline_key, strip_truncation
+from transforms.headline_key import headline_key, single_spaced, strip_truncation
 from transforms.line_features import (
     DIGIT,
     LineFeatures,
@@ -152,7 +152,7 @@ def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) 
 
 
 def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None) -> CleanDocument:
-    stripped = [" ".join(line.split()) for line in lines]
+    stripped = [line if single_spaced(line) else " ".join(line.split()) for line in lines]
     nonblank = [i for i, text in enumerate(stripped) if text]
     page = _Page([measure(stripped[i], k) for k, i in enumerate(nonblank)])
     if outside:

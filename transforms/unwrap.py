@@ -40,7 +40,7 @@ def rejoin_wrapped(lines: Sequence[str]) -> list[tuple[int, ...]] | None:
     """The page's lines grouped into logical lines (consecutive line numbers, every line in
     one group, in order), or None when the page is not hard-wrapped."""
     texts = [line.rstrip() for line in lines]
-    lengths = sorted(len(t) for t in texts if t.strip())
+    lengths = sorted(map(len, filter(str.strip, texts)))  # the non-blank lines'
     if len(lengths) < MIN_WRAPPED_LINES:
         return None
     width = lengths[(len(lengths) - 1) * 95 // 100]
@@ -73,6 +73,8 @@ def rejoin_wrapped(lines: Sequence[str]) -> list[tuple[int, ...]] | None:
 def _is_full(line: str, following: str, width: int) -> bool:
     """Was ``line`` broken because the next word did not fit on it? (A teaser cut at a fixed
     length ends in a truncation mark instead, and the headline after it is no continuation.)"""
+    if len(line) + 1 + len(following) <= width:
+        return False  # the whole next line would have fitted
     words = following.split(maxsplit=1)  # only its first word counts
     return (
         bool(line.strip() and words)
