@@ -1,7 +1,10 @@
 """Pinned values: a change here re-keys stored data, so it must be deliberate."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from transforms.fingerprint import doc_id
-from transforms.headline_key import headline_key
+from transforms.headline_key import headline_key, spaced_key
 
 
 def test_doc_id_is_pinned():
@@ -29,3 +32,14 @@ def test_headline_key_collapses_space_left_by_dropped_quotes_and_control_charact
     assert headline_key("Storm\thits the\x0bcoast") == "storm hits the coast"
     assert headline_key('" Storm hits"') == "storm hits"
     assert headline_key("Storm hits '") == "storm hits"
+
+
+KEY_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab Z19.)*-–—•…[]\"'`“”«»\t\u00a0é港")), max_size=30
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(KEY_TEXT.map(lambda text: " ".join(text.split())).filter(bool))
+def test_spaced_key_keys_a_single_spaced_line_as_headline_key_does(text):
+    assert spaced_key(text) == headline_key(text)

@@ -67,6 +67,28 @@ def strip_truncation(text: str) -> str:
     return _TRAILING_TRUNCATION.sub("", text) if text.endswith(_TRUNCATION_ENDINGS) else text
 
 
+def spaced_key(text: str) -> str:
+    """``headline_key`` of ``text`` whose words are already single-spaced (``single_spaced``),
+    as every line the labeler measures is: ASCII text then needs collapsing only where a
+    dropped quote leaves a double or outer space.
+
+    >>> spaced_key('Storm " hits" the coast...')
+    'storm hits the coast'
+    """
+    if not text.isascii():
+        return headline_key(text)
+    if text[:1].isdigit() or text[:1] in "*-":  # the ASCII leading markers
+        text = _LEADING_MARKER.sub("", text)
+    text = strip_truncation(text).lower()
+    quoted = False
+    for char, _ in _ASCII_FOLD:
+        if char in text:
+            text, quoted = text.replace(char, ""), True
+    if "--" in text:
+        text = _DASH_RUN.sub("-", text)
+    return " ".join(text.split()) if quoted else text
+
+
 def headline_key(headline: str) -> str:
     """The normalized form under which equal headlines are counted once."""
     text = (headline if headline.isascii() else unicodedata.normalize("NFKC", headline)).strip()

@@ -20,7 +20,7 @@ from transforms.boilerplate_words import (
     is_link_prompt,
     is_section_name,
 )
-from transforms.headline_key import headline_key
+from transforms.headline_key import spaced_key
 
 TRUNCATION = re.compile(r"(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\])\s*$")
 _SENTENCE_MARKS = frozenset(".!?。！？؟।")
@@ -153,7 +153,7 @@ def _shape(text: str) -> _Shape:
     truncated = is_truncated(text)
     size = _size(text, text.count(" ") + 1)
     short = size <= MAX_NAMED_LINE_SIZE
-    key = headline_key(text)
+    key = spaced_key(text)
     return (
         size,
         ends_sentence(text) and not truncated,
