@@ -223,12 +223,10 @@ def _reindexed(page: _Page, k: int, j: int) -> LineFeatures:
 
 def _mark_breadcrumbs(page: _Page) -> None:
     for i in range(page.first_paragraph()):
-        if not page.free(i) or page.feats[i].byline_like:
+        f = page.feats[i]
+        if not page.free(i) or f.byline_like or not f.path_like:
             continue
-        text = page.feats[i].text
-        parts = breadcrumb_parts(text)
-        if not parts:
-            continue
+        parts = breadcrumb_parts(f.text)
         page.mark(i, Label.BREADCRUMB, "separator_path")
         # the title is the path's last or longest segment: "Home » World » Storm hits" or
         # "Storm hits coast | Daily Harbor" (a page's <title>, then perhaps the site's name)
@@ -316,7 +314,7 @@ def _open_paragraphs(feats: list[LineFeatures], page: _Page) -> Iterator[LineFea
 
 def _page_head(f: LineFeatures) -> bool:
     """A breadcrumb or a byline: the head of the article, never a sidebar entry."""
-    return bool(breadcrumb_parts(f.text)) or f.byline_like
+    return f.path_like or f.byline_like
 
 
 def _opens_article(page: _Page, i: int) -> bool:
@@ -601,7 +599,7 @@ def _mark_fallback(page: _Page) -> None:
         return
     free = page.free_lines()
     # a breadcrumb-shaped line is no article text while any other line is left
-    free = [f for f in free if not breadcrumb_parts(f.text)] or free
+    free = [f for f in free if not f.path_like] or free
     if free:
         longest = max(f.size for f in free)
         for f in free:

@@ -50,7 +50,8 @@ REMEMBERED_LINES = 16_384
 
 @dataclass(slots=True)
 class LineFeatures:
-    """Shape of one non-blank line (not frozen: a frozen dataclass builds 30% slower)."""
+    """Shape of one non-blank line (not frozen: a frozen dataclass builds 30% slower). The
+    rules read the last four many times a page, so they are fields, not properties."""
 
     index: int
     text: str
@@ -61,32 +62,18 @@ class LineFeatures:
     section_name: bool
     boilerplate: bool
     byline_like: bool  # short, and names an author ("By ...") or a full date/time
+    title_like: bool  # see _title_like
+    header_like: bool  # a few words, no sentence ending, no truncation: a section's name
+    paragraph_like: bool  # running text: long, or a finished sentence of some length
+    path_like: bool  # breadcrumb-shaped (see breadcrumb_parts)
 
     def moved(self, index: int) -> LineFeatures:
         """The same line at position ``index`` of another page."""
         return LineFeatures(
             index, self.text, self.size, self.sentence_end, self.truncated, self.key,
-            self.section_name, self.boilerplate, self.byline_like,
+            self.section_name, self.boilerplate, self.byline_like, self.title_like,
+            self.header_like, self.paragraph_like, self.path_like,
         )  # fmt: skip
-
-    @property
-    def title_like(self) -> bool:
-        """Short, not a truncated teaser, not a finished sentence ending in a period."""
-        return (
-            2 <= self.size <= 25
-            and not self.truncated
-            and not self.text.rstrip("\"'”’»)").endswith(".")
-        ) or (self.size == 1 and len(self.text) >= 3 and not self.truncated)
-
-    @property
-    def header_like(self) -> bool:
-        """A section name: a few words, no sentence ending, no truncation."""
-        return self.size <= 5 and not self.sentence_end and not self.truncated
-
-    @property
-    def paragraph_like(self) -> bool:
-        """Running text: long, or a finished sentence of some length."""
-        return self.size >= 20 or (self.size >= 8 and self.sentence_end and not self.truncated)
 
 
 def size_of(text: str) -> int:
@@ -145,23 +132,37 @@ def forget_measured_lines() -> None:
     _remembered_shape.cache_clear()
 
 
-_Shape = tuple[int, bool, bool, str, bool, bool, bool]
+_Shape = tuple[int, bool, bool, str, bool, bool, bool, bool, bool, bool, bool]
 
 
 def _shape(text: str) -> _Shape:
     """The fields of ``LineFeatures`` after ``index`` and ``text``, in order."""
     truncated = is_truncated(text)
     size = _size(text, text.count(" ") + 1)
+    sentence_end = ends_sentence(text) and not truncated
     short = size <= MAX_NAMED_LINE_SIZE
     key = spaced_key(text)
     return (
         size,
-        ends_sentence(text) and not truncated,
+        sentence_end,
         truncated,
         key,
         short and is_section_name(text, key),
         is_boilerplate_line(text, key) if short else _long_boilerplate(key),
         size <= MAX_BYLINE_SIZE and _names_author_or_date(text),
+        _title_like(text, size, truncated),
+        size <= 5 and not sentence_end and not truncated,
+        size >= 20 or (size >= 8 and sentence_end),
+        bool(breadcrumb_parts(text)),
+    )
+
+
+def _title_like(text: str, size: int, truncated: bool) -> bool:
+    """Short, not a truncated teaser, not a finished sentence ending in a period."""
+    if truncated:
+        return False
+    return (2 <= size <= 25 and not text.rstrip("\"'”’»)").endswith(".")) or (
+        size == 1 and len(text) >= 3
     )
 
 
