@@ -6,7 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.labeler import label_lines
-from transforms.line_features import forget_measured_lines, measure
+from transforms.line_features import (
+    breadcrumb_parts,
+    ends_sentence,
+    forget_measured_lines,
+    measure,
+)
 from transforms.records import Label
 
 WORDS = st.sampled_from(
@@ -94,6 +99,13 @@ def test_a_remembered_line_measures_as_a_fresh_one_does(lines):
     for text in reversed(texts):  # every line remembered, each from another place
         measure(text, 0)
     assert [measure(text, index) for index, text in enumerate(texts)] == fresh
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.one_of(LINE, st.sampled_from([" » ", " > ", " / ", " | ", "›", "."]))))
+def test_a_line_that_ends_a_sentence_is_no_breadcrumb(pieces):
+    text = _stripped("".join(pieces))
+    assert not (ends_sentence(text) and breadcrumb_parts(text))
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

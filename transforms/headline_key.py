@@ -33,15 +33,18 @@ def fold_text(text: str) -> str:
     return _fold_normalized(unicodedata.normalize("NFKC", text))
 
 
-def _fold_normalized(text: str) -> str:
+def _fold_normalized(text: str, spaced: bool = False) -> str:
+    """NFKC ``text`` case folded, quotes dropped, dashes folded, whitespace collapsed; when
+    it was ``spaced`` (``single_spaced``) only a dropped quote can leave a space to collapse."""
     text = text.casefold()
-    ascii_only = text.isascii()
-    for char, replacement in _ASCII_FOLD if ascii_only else _FOLD:
+    dropped = False
+    for char, replacement in _ASCII_FOLD if text.isascii() else _FOLD:
         if char in text:  # a scan in C; most lines hold few of these characters
             text = text.replace(char, replacement)
+            dropped = dropped or not replacement
     if "--" in text:
         text = _DASH_RUN.sub("-", text)
-    if ascii_only and single_spaced(text):
+    if (spaced and not dropped) or single_spaced(text):
         return text  # already collapsed: the common case, spared a split and a join
     return " ".join(text.split())
 
@@ -69,29 +72,25 @@ def strip_truncation(text: str) -> str:
 
 def spaced_key(text: str) -> str:
     """``headline_key`` of ``text`` whose words are already single-spaced (``single_spaced``),
-    as every line the labeler measures is: ASCII text then needs collapsing only where a
-    dropped quote leaves a double or outer space.
+    as every line the labeler measures is: unless NFKC changes it, it then needs collapsing
+    only where a dropped quote leaves a double or outer space.
 
     >>> spaced_key('Storm " hits" the coast...')
     'storm hits the coast'
     """
-    if not text.isascii():
-        return headline_key(text)
-    if text[:1].isdigit() or text[:1] in "*-":  # the ASCII leading markers
-        text = _LEADING_MARKER.sub("", text)
-    text = strip_truncation(text).lower()
-    quoted = False
-    for char, _ in _ASCII_FOLD:
-        if char in text:
-            text, quoted = text.replace(char, ""), True
-    if "--" in text:
-        text = _DASH_RUN.sub("-", text)
-    return " ".join(text.split()) if quoted else text
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return _key_of_normalized(text, spaced=True)
+    return headline_key(text)
 
 
 def headline_key(headline: str) -> str:
     """The normalized form under which equal headlines are counted once."""
-    text = (headline if headline.isascii() else unicodedata.normalize("NFKC", headline)).strip()
+    text = headline if headline.isascii() else unicodedata.normalize("NFKC", headline)
+    return _key_of_normalized(text.strip(), spaced=False)
+
+
+def _key_of_normalized(text: str, spaced: bool) -> str:
+    """The key of NFKC ``text`` with no outer space (see ``_fold_normalized`` for ``spaced``)."""
     if text[:1].isdigit() or text[:1] in "•·*▪►▸-–—":
         text = _LEADING_MARKER.sub("", text)
-    return _fold_normalized(strip_truncation(text))
+    return _fold_normalized(strip_truncation(text), spaced)

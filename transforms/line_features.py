@@ -139,7 +139,8 @@ def _shape(text: str) -> _Shape:
     """The fields of ``LineFeatures`` after ``index`` and ``text``, in order."""
     truncated = is_truncated(text)
     size = _size(text, text.count(" ") + 1)
-    sentence_end = ends_sentence(text) and not truncated
+    ended = ends_sentence(text)
+    sentence_end = ended and not truncated
     short = size <= MAX_NAMED_LINE_SIZE
     key = spaced_key(text)
     return (
@@ -153,7 +154,7 @@ def _shape(text: str) -> _Shape:
         _title_like(text, size, truncated),
         size <= 5 and not sentence_end and not truncated,
         size >= 20 or (size >= 8 and sentence_end),
-        bool(breadcrumb_parts(text)),
+        not ended and bool(breadcrumb_parts(text)),  # a path's last segment ends no sentence
     )
 
 
