@@ -1,10 +1,12 @@
 """Pinned values: a change here re-keys stored data, so it must be deliberate."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.fingerprint import doc_id
-from transforms.headline_key import headline_key, spaced_key
+from transforms.headline_key import headline_key, spaced_key, strip_truncation
 
 
 def test_doc_id_is_pinned():
@@ -43,3 +45,13 @@ KEY_TEXT = st.text(
 @given(KEY_TEXT.map(lambda text: " ".join(text.split())).filter(bool))
 def test_spaced_key_keys_a_single_spaced_line_as_headline_key_does(text):
     assert spaced_key(text) == headline_key(text)
+
+
+# The rule as one pattern: every trailing run of marks and the spaces around them.
+TRAILING_MARKS = re.compile(r"(?:\s*(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\]))+\s*$")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("a .…[]\t")), max_size=20))
+def test_strip_truncation_drops_what_the_pattern_of_trailing_marks_matches(text):
+    assert strip_truncation(text) == TRAILING_MARKS.sub("", text.rstrip())

@@ -19,9 +19,7 @@ _FOLD = tuple((char, "") for char in _QUOTES) + tuple((char, "-") for char in _D
 _ASCII_FOLD = tuple((char, "") for char in _QUOTES if char.isascii())  # "-" is ASCII's dash
 _DASH_RUN = re.compile(r"-{2,}")
 _LEADING_MARKER = re.compile(r"^(?:\d{1,3}[.)]|[•·*▪►▸\-–—])\s+")
-_TRAILING_TRUNCATION = re.compile(r"(?:\s*(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\]))+\s*$")
-# Every trailing truncation mark ends in one of these; other lines skip the pattern.
-_TRUNCATION_ENDINGS = ("...", "…", "]")
+_BRACKETED_MARK = re.compile(r"\[\s*(?:…|\.{3})\s*\]")  # "[…]", "[...]"
 
 
 def fold_text(text: str) -> str:
@@ -61,13 +59,22 @@ def single_spaced(text: str) -> bool:
 
 
 def strip_truncation(text: str) -> str:
-    """``text`` less its trailing truncation marks and the spaces around them.
+    """``text`` less its trailing truncation marks ("...", "…", "[…]", "[...]") and the
+    spaces around them, taken off from the end one by one (no pattern scans the line).
 
-    >>> strip_truncation("Storm hits the coast [...]")
-    'Storm hits the coast'
+    >>> strip_truncation("Storm hits the coast [...]"), strip_truncation("Storm... …")
+    ('Storm hits the coast', 'Storm')
     """
     text = text.rstrip()
-    return _TRAILING_TRUNCATION.sub("", text) if text.endswith(_TRUNCATION_ENDINGS) else text
+    while True:
+        if text.endswith("…"):
+            text = text[:-1].rstrip()
+        elif text.endswith("..."):
+            text = text.rstrip(".").rstrip()
+        elif text.endswith("]") and _BRACKETED_MARK.fullmatch(text, start := text.rfind("[")):
+            text = text[:start].rstrip()  # no "[" (start -1) never matches: the mark has one
+        else:
+            return text
 
 
 def spaced_key(text: str) -> str:
