@@ -49,9 +49,9 @@ from dataclasses import dataclass, field
 
 from transforms.headline_key import headline_key, single_spaced, strip_truncation
 from transforms.line_features import (
-    DIGIT,
     LineFeatures,
     breadcrumb_parts,
+    has_digit,
     measure,
 )
 from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLine
@@ -585,7 +585,7 @@ def _title_line(page: _Page, first_paragraph: int) -> int | None:
 def _no_title(f: LineFeatures) -> bool:
     """A line that reads as no title: a few words with a figure ("5 min read", "Updated 2
     hours ago", "12 comments") or a finished sentence with more after it (a caption)."""
-    return (f.size <= MAX_METADATA_SIZE and bool(DIGIT.search(f.text))) or bool(
+    return (f.size <= MAX_METADATA_SIZE and has_digit(f.text)) or bool(
         _INNER_SENTENCE_END.search(f.text)
     )
 
