@@ -152,7 +152,9 @@ def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) 
 
 
 def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None) -> CleanDocument:
-    stripped = [line if single_spaced(line) else " ".join(line.split()) for line in lines]
+    stripped = [
+        line if not line or single_spaced(line) else " ".join(line.split()) for line in lines
+    ]
     nonblank = [i for i, text in enumerate(stripped) if text]
     page = _Page([measure(stripped[i], k) for k, i in enumerate(nonblank)])
     if outside:

@@ -39,7 +39,7 @@ SENTENCE_SHARE = 0.15
 def rejoin_wrapped(lines: Sequence[str]) -> list[tuple[int, ...]] | None:
     """The page's lines grouped into logical lines (consecutive line numbers, every line in
     one group, in order), or None when the page is not hard-wrapped."""
-    texts = [line.rstrip() for line in lines]
+    texts = list(map(str.rstrip, lines))
     lengths = sorted(map(len, filter(str.strip, texts)))  # the non-blank lines'
     if len(lengths) < MIN_WRAPPED_LINES:
         return None
