@@ -197,7 +197,7 @@ def _settle(page: _Page) -> None:
     cleaning a clean body changes nothing (``recheck:<rule>`` marks what a re-read removed).
     """
     for _ in range(MAX_SETTLE_ROUNDS):
-        kept = [k for k, (label, _) in sorted(page.labels.items()) if label is Label.CONTENT]
+        kept = [k for k in range(len(page.feats)) if page.labels[k][0] is Label.CONTENT]
         again = _Page([_reindexed(page, k, j) for j, k in enumerate(kept)])
         _apply_rules(again)
         changed = False
