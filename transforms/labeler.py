@@ -284,7 +284,9 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
     before_article = start < first_paragraph
     while page.free(pos):
         headline = page.feats[pos]
-        if not headline.title_like or headline.boilerplate or _page_head(headline):
+        if not headline.title_like or headline.boilerplate or headline.path_like:
+            break
+        if headline.byline_like:  # a breadcrumb or a byline is the article's head, no entry
             break
         if _starts_section(page, pos):
             break
@@ -312,11 +314,6 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
 def _open_paragraphs(feats: list[LineFeatures], page: _Page) -> Iterator[LineFeatures]:
     """The paragraph-like lines of ``feats`` no rule has labeled yet."""
     return (f for f in feats if f.paragraph_like and page.free(f.index))
-
-
-def _page_head(f: LineFeatures) -> bool:
-    """A breadcrumb or a byline: the head of the article, never a sidebar entry."""
-    return f.path_like or f.byline_like
 
 
 def _opens_article(page: _Page, i: int) -> bool:
@@ -411,7 +408,10 @@ def _mark_teaser_repeats(page: _Page) -> None:
             continue
         window = free[k + 1 : k + 1 + REPEAT_WINDOW]
         longer = [g for g in window if len(g.text) > size][:REPEAT_LOOKAHEAD]
-        needle = _repeat_needle(f.text) if longer else ""
+        head = f.text[:MIN_REPEAT_CHARS]  # every needle long enough starts with it
+        if not any(head in g.text for g in longer):
+            continue
+        needle = _repeat_needle(f.text)
         if len(needle) < MIN_REPEAT_CHARS:
             continue
         for fuller in longer:
