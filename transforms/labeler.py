@@ -516,9 +516,8 @@ def _mark_article_span(page: _Page) -> None:
         return
     first, last = paragraphs[0], paragraphs[-1]
     # short sentences ("Work begins in April.") next to the span still belong to the article
-    for f in free:
-        if f.index == last + 1 and _short_sentence(f):
-            last = f.index
+    while page.free(last + 1) and _short_sentence(page.feats[last + 1]):
+        last += 1
     above = first - 1  # links and prompts between the sentences go inside the span too
     while page.free(above) and (
         _short_sentence(page.feats[above]) or page.feats[above].boilerplate
