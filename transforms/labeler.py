@@ -284,9 +284,9 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
     before_article = start < first_paragraph
     while page.free(pos):
         headline = page.feats[pos]
-        if not headline.title_like or headline.boilerplate or headline.path_like:
+        if not headline.title_like or headline.boilerplate:
             break
-        if headline.byline_like:  # a breadcrumb or a byline is the article's head, no entry
+        if headline.path_like or headline.byline_like:  # the article's head, never an entry
             break
         if _starts_section(page, pos):
             break
