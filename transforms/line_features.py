@@ -20,9 +20,8 @@ from transforms.boilerplate_words import (
     is_link_prompt,
     is_section_name,
 )
-from transforms.headline_key import spaced_key
+from transforms.headline_key import spaced_key, strip_truncation
 
-TRUNCATION = re.compile(r"(?:\.{3,}|…|\[\s*(?:…|\.{3})\s*\])\s*$")
 _SENTENCE_MARKS = frozenset(".!?。！？؟।")
 _CLOSERS = "\"'”’»)]"
 BREADCRUMB_SEPARATOR = re.compile(r"\s+(?:»|›|>|→|/|\|)\s+|\s*[»›→]\s*")
@@ -98,7 +97,7 @@ def is_truncated(text: str) -> bool:
     (True, False)
     """
     end = text.rstrip()
-    return end.endswith(("...", "…")) or (end.endswith("]") and bool(TRUNCATION.search(end)))
+    return strip_truncation(end) != end  # one rule for the marks: ``strip_truncation``
 
 
 def ends_sentence(text: str) -> bool:
