@@ -153,7 +153,7 @@ WHERE NOT m.truncated
 """,
     """
 CREATE TEMP TABLE removed AS
-WITH removed AS (
+WITH matches AS (
     SELECT c.doc_id, c.position, c.paragraph_key, 'site_repeated' AS rule
     FROM current AS c JOIN boilerplate AS b USING (site, paragraph_key)
     UNION ALL
@@ -163,7 +163,7 @@ WITH removed AS (
       AND c.n_chars >= $min_headline_chars AND c.n_words <= $max_headline_words
 )
 SELECT doc_id, position, any_value(paragraph_key) AS paragraph_key, min(rule) AS rule
-FROM removed GROUP BY doc_id, position
+FROM matches GROUP BY doc_id, position
 """,
     """
 CREATE TEMP TABLE paragraph_counts AS
