@@ -41,6 +41,7 @@ rule has labeled):
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -105,6 +106,7 @@ class _Page:
     kept_from: dict[int, int] = field(default_factory=dict)
     mentions: list[HeadlineMention] = field(default_factory=list)
     unlabeled: set[int] = field(init=False)  # the free lines' indices: one lookup per check
+    content: set[int] = field(default_factory=set)  # the lines labeled content
     paragraphs_from: int = 0  # no free paragraph-like line is above this one
 
     def __post_init__(self) -> None:
@@ -120,9 +122,6 @@ class _Page:
         self.paragraphs_from = i
         return i
 
-    def free(self, i: int) -> bool:
-        return i in self.unlabeled
-
     def free_lines(self) -> list[LineFeatures]:
         """The lines no rule has labeled yet, in order."""
         return [f for f in self.feats if f.index in self.unlabeled]
@@ -130,6 +129,15 @@ class _Page:
     def mark(self, i: int, label: Label, rule: str) -> None:
         self.labels[i] = (label, rule)
         self.unlabeled.discard(i)
+        if label is Label.CONTENT:
+            self.content.add(i)
+        else:  # a re-read may take a line out of the content
+            self.content.discard(i)
+
+    def mark_rest(self, label: Label, rule: str) -> None:
+        """Label every line still free."""
+        for i in sorted(self.unlabeled):
+            self.mark(i, label, rule)
 
 
 def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) -> CleanDocument:
@@ -162,19 +170,15 @@ def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None
     _apply_rules(page)
     _settle(page)
 
-    labeled: list[LabeledLine] = []
-    body: list[str] = []
-    k = 0  # the line's place among the non-blank ones, as the page numbers them
-    for line_no, text in enumerate(stripped):
-        if not text:
-            labeled.append(LabeledLine(line_no, lines[line_no], Label.BLANK, "empty"))
-            continue
-        label, rule = page.labels[k]
-        labeled.append(LabeledLine(line_no, lines[line_no], label, rule))
-        if label is Label.CONTENT:
-            body.append(text[page.kept_from.get(k, 0) :])
-        k += 1
-    return CleanDocument(page.title, "\n\n".join(body), tuple(labeled), tuple(page.mentions))
+    labels, rules = [Label.BLANK] * len(lines), ["empty"] * len(lines)
+    for k, line_no in enumerate(nonblank):  # k: the line's place among the non-blank ones
+        labels[line_no], rules[line_no] = page.labels[k]
+    # ``_make`` is tuple.__new__: a line's record builds twice as fast as by LabeledLine(...)
+    labeled = tuple(
+        map(LabeledLine._make, zip(range(len(lines)), lines, labels, rules, strict=True))
+    )
+    body = "\n\n".join(page.feats[k].text[page.kept_from.get(k, 0) :] for k in sorted(page.content))
+    return CleanDocument(page.title, body, labeled, tuple(page.mentions))
 
 
 def _apply_rules(page: _Page) -> None:
@@ -197,7 +201,7 @@ def _settle(page: _Page) -> None:
     cleaning a clean body changes nothing (``recheck:<rule>`` marks what a re-read removed).
     """
     for _ in range(MAX_SETTLE_ROUNDS):
-        kept = [k for k in range(len(page.feats)) if page.labels[k][0] is Label.CONTENT]
+        kept = sorted(page.content)
         again = _Page([_reindexed(page, k, j) for j, k in enumerate(kept)])
         _apply_rules(again)
         changed = False
@@ -226,14 +230,14 @@ def _reindexed(page: _Page, k: int, j: int) -> LineFeatures:
 def _mark_breadcrumbs(page: _Page) -> None:
     for i in range(page.first_paragraph()):
         f = page.feats[i]
-        if not page.free(i) or f.byline_like or not f.path_like:
+        if i not in page.unlabeled or f.byline_like or not f.path_like:
             continue
         parts = breadcrumb_parts(f.text)
         page.mark(i, Label.BREADCRUMB, "separator_path")
         # the title is the path's last or longest segment: "Home » World » Storm hits" or
         # "Storm hits coast | Daily Harbor" (a page's <title>, then perhaps the site's name)
         sizes = {headline_key(p): len(p) for p in (parts[-1], max(parts, key=len))}
-        matched = [n for n in (i + 1, i + 2) if page.free(n) and page.feats[n].key in sizes]
+        matched = [n for n in (i + 1, i + 2) if n in page.unlabeled and page.feats[n].key in sizes]
         if page.title is None and matched:  # of two, the one equal to the longer segment
             title = max(matched, key=lambda n: sizes[page.feats[n].key])
             page.mark(title, Label.TITLE, "breadcrumb_title")
@@ -271,7 +275,7 @@ def _starts_section(page: _Page, i: int) -> bool:
     f = page.feats[i]
     if f.section_name and f.size <= 8:
         return True
-    if not f.header_like or not (page.free(i + 1) and page.free(i + 2)):
+    if not f.header_like or not (i + 1 in page.unlabeled and i + 2 in page.unlabeled):
         return False
     headline, teaser = page.feats[i + 1], page.feats[i + 2]
     return headline.title_like and _strong_teaser(headline, teaser)
@@ -282,7 +286,7 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
     singles = 0  # entries without a teaser; while there are none, a pair is expected
     pos = start + 1
     before_article = start < first_paragraph
-    while page.free(pos):
+    while pos in page.unlabeled:
         headline = page.feats[pos]
         if not headline.title_like or headline.boilerplate:
             break
@@ -293,13 +297,13 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
         pair_mode = bool(entries) and not singles
         teaser = pos + 1
         is_pair = (
-            page.free(teaser)
+            teaser in page.unlabeled
             and not _starts_section(page, teaser)
             and not page.feats[teaser].boilerplate
             and page.feats[teaser].size <= 80
             and (pair_mode or _strong_teaser(headline, page.feats[teaser]))
         )
-        if before_article and page.free(teaser) and _opens_article(page, pos):
+        if before_article and teaser in page.unlabeled and _opens_article(page, pos):
             break  # the article's head, after a section in a left column
         if is_pair:
             entries.append((pos, teaser))
@@ -313,7 +317,7 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
 
 def _open_paragraphs(feats: list[LineFeatures], page: _Page) -> Iterator[LineFeatures]:
     """The paragraph-like lines of ``feats`` no rule has labeled yet."""
-    return (f for f in feats if f.paragraph_like and page.free(f.index))
+    return (f for f in feats if f.paragraph_like and f.index in page.unlabeled)
 
 
 def _opens_article(page: _Page, i: int) -> bool:
@@ -327,7 +331,10 @@ def _opens_article(page: _Page, i: int) -> bool:
         return True
     after = next((f for f in feats[i + 2 : i + 4] if not f.boilerplate), None)  # past a link
     return (
-        after is not None and page.free(after.index) and _running_text(nxt) and _running_text(after)
+        after is not None
+        and after.index in page.unlabeled
+        and _running_text(nxt)
+        and _running_text(after)
     )
 
 
@@ -362,7 +369,7 @@ def _mark_sidebars(page: _Page) -> None:
     i, first_paragraph = 0, page.first_paragraph()
     while i < len(page.feats):
         header = page.feats[i]
-        candidate = page.free(i) and (header.header_like or header.section_name)
+        candidate = i in page.unlabeled and (header.header_like or header.section_name)
         section = _parse_section(page, i, first_paragraph) if candidate else None
         if section is None or _section_evidence(page, section) < SECTION_EVIDENCE_NEEDED:
             i += 1
@@ -402,13 +409,19 @@ def _glued_title(prefix: str) -> str | None:
 
 def _mark_teaser_repeats(page: _Page) -> None:
     free = page.free_lines()
+    # the free lines as one text, so that one search tells whether a window can hold a repeat
+    joined = "\n".join(f.text for f in free)  # no line holds a line break
+    starts = list(itertools.accumulate((len(f.text) + 1 for f in free), initial=0))
     for k, f in enumerate(free):
         size = len(f.text)  # the needle is shorter: a line this short has none
-        if size < MIN_REPEAT_CHARS or not page.free(f.index):
+        if size < MIN_REPEAT_CHARS or f.index not in page.unlabeled:
             continue
+        head = f.text[:MIN_REPEAT_CHARS]  # every needle long enough starts with it
+        end = starts[min(k + 1 + REPEAT_WINDOW, len(free))]
+        if joined.find(head, starts[k + 1], end) < 0:
+            continue  # not in any line of the window, so in none of the longer ones
         window = free[k + 1 : k + 1 + REPEAT_WINDOW]
         longer = [g for g in window if len(g.text) > size][:REPEAT_LOOKAHEAD]
-        head = f.text[:MIN_REPEAT_CHARS]  # every needle long enough starts with it
         if not any(head in g.text for g in longer):
             continue
         needle = _repeat_needle(f.text)
@@ -434,7 +447,7 @@ def _mark_duplicates(page: _Page) -> None:
     """A free line equal to an earlier free line (or the title) is a repeat; the first stays."""
     seen: set[str] = set() if page.title is None else {headline_key(page.title)}
     for f in page.feats:
-        if page.free(f.index):
+        if f.index in page.unlabeled:
             if f.key in seen:
                 page.mark(f.index, Label.REPEAT, "duplicate_line")
             seen.add(f.key)
@@ -458,7 +471,7 @@ def _mark_outside(page: _Page) -> None:
     if not any(f.paragraph_like and page.outside.get(f.index) not in trusted for f in page.feats):
         return
     for k, region in page.outside.items():
-        if region in trusted and page.free(k):
+        if region in trusted and k in page.unlabeled:
             page.mark(k, REGION_LABELS.get(region, Label.NAV), f"markup:{region}")
 
 
@@ -478,7 +491,7 @@ def _mark_comment_thread(page: _Page) -> None:
     dated = [
         i
         for i in range(first + 2, len(feats))
-        if feats[i].byline_like and page.free(i) and page.free(i - 1)
+        if feats[i].byline_like and i in page.unlabeled and i - 1 in page.unlabeled
         and author_like(feats[i - 1]) and not feats[i - 1].byline_like
     ]  # fmt: skip
     if not dated:
@@ -487,10 +500,10 @@ def _mark_comment_thread(page: _Page) -> None:
     if len(dated) < 2 and paragraphs_before < 2:
         return
     start = dated[0] - 1
-    while start - 1 > first and page.free(start - 1) and author_like(feats[start - 1]):
+    while start - 1 > first and start - 1 in page.unlabeled and author_like(feats[start - 1]):
         start -= 1
     for i in range(start, len(feats)):
-        if page.free(i):
+        if i in page.unlabeled:
             page.mark(i, Label.FOOTER, "comment_thread")
 
 
@@ -516,10 +529,10 @@ def _mark_article_span(page: _Page) -> None:
         return
     first, last = paragraphs[0], paragraphs[-1]
     # short sentences ("Work begins in April.") next to the span still belong to the article
-    while page.free(last + 1) and _short_sentence(page.feats[last + 1]):
+    while last + 1 in page.unlabeled and _short_sentence(page.feats[last + 1]):
         last += 1
     above = first - 1  # links and prompts between the sentences go inside the span too
-    while page.free(above) and (
+    while above in page.unlabeled and (
         _short_sentence(page.feats[above]) or page.feats[above].boilerplate
     ):
         first = above if _short_sentence(page.feats[above]) else first
@@ -542,7 +555,7 @@ def _mark_header(page: _Page, first_paragraph: int) -> None:
     """Label the free lines above the article: byline, title, then site name and nav."""
     title = None if page.title is not None else _title_line(page, first_paragraph)
     for i in range(first_paragraph - 1, -1, -1):
-        if not page.free(i):
+        if i not in page.unlabeled:
             continue
         f = page.feats[i]
         if f.byline_like:
@@ -568,7 +581,7 @@ def _title_line(page: _Page, first_paragraph: int) -> int | None:
     candidates = [
         i
         for i in range(first_paragraph - 1, -1, -1)
-        if page.free(i) and not (page.feats[i].byline_like or page.feats[i].boilerplate)
+        if i in page.unlabeled and not (page.feats[i].byline_like or page.feats[i].boilerplate)
         and page.feats[i].size <= MAX_GLUED_TITLE_SIZE and not page.feats[i].truncated
     ]  # fmt: skip
     if not candidates:
@@ -593,10 +606,8 @@ def _no_title(f: LineFeatures) -> bool:
 
 def _mark_fallback(page: _Page) -> None:
     """Keep the longest free lines, or failing that the longest line, when nothing is content."""
-    if any(label is Label.CONTENT for label, _ in page.labels.values()) or not page.feats:
-        for f in page.feats:
-            if page.free(f.index):
-                page.mark(f.index, Label.NAV, "outside_article")
+    if page.content or not page.feats:
+        page.mark_rest(Label.NAV, "outside_article")
         return
     free = page.free_lines()
     # a breadcrumb-shaped line is no article text while any other line is left
@@ -609,6 +620,4 @@ def _mark_fallback(page: _Page) -> None:
     else:  # every line was judged boilerplate: keep the single longest one
         f = max(page.feats, key=lambda f: (page.labels[f.index][0] is not Label.TITLE, f.size))
         page.mark(f.index, Label.CONTENT, "fallback_longest")
-    for f in page.feats:
-        if page.free(f.index):
-            page.mark(f.index, Label.NAV, "outside_article")
+    page.mark_rest(Label.NAV, "outside_article")
