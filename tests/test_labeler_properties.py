@@ -92,13 +92,13 @@ def test_cleaning_a_clean_body_changes_nothing(lines):
 def test_a_remembered_line_measures_as_a_fresh_one_does(lines):
     texts = [text for text in map(_stripped, lines) if text]
     fresh = []
-    for index, text in enumerate(texts):
+    for text in texts:
         forget_measured_lines()
-        fresh.append(measure(text, index))
+        fresh.append(measure(text))
     forget_measured_lines()
-    for text in reversed(texts):  # every line remembered, each from another place
-        measure(text, 0)
-    assert [measure(text, index) for index, text in enumerate(texts)] == fresh
+    for text in reversed(texts):  # every line remembered, in another order
+        measure(text)
+    assert [measure(text) for text in texts] == fresh
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

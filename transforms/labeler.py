@@ -122,9 +122,9 @@ class _Page:
         self.paragraphs_from = i
         return i
 
-    def free_lines(self) -> list[LineFeatures]:
-        """The lines no rule has labeled yet, in order."""
-        return [f for f in self.feats if f.index in self.unlabeled]
+    def free_lines(self) -> list[int]:
+        """The numbers of the lines no rule has labeled yet, in order."""
+        return sorted(self.unlabeled)
 
     def mark(self, i: int, label: Label, rule: str) -> None:
         self.labels[i] = (label, rule)
@@ -164,7 +164,7 @@ def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None
         line if not line or single_spaced(line) else " ".join(line.split()) for line in lines
     ]
     nonblank = [i for i, text in enumerate(stripped) if text]
-    page = _Page([measure(stripped[i], k) for k, i in enumerate(nonblank)])
+    page = _Page([measure(stripped[i]) for i in nonblank])
     if outside:
         page.outside = {k: outside[i] for k, i in enumerate(nonblank) if i in outside}
     _apply_rules(page)
@@ -202,7 +202,7 @@ def _settle(page: _Page) -> None:
     """
     for _ in range(MAX_SETTLE_ROUNDS):
         kept = sorted(page.content)
-        again = _Page([_reindexed(page, k, j) for j, k in enumerate(kept)])
+        again = _Page([_trimmed(page, k) for k in kept])
         _apply_rules(again)
         changed = False
         for j, k in enumerate(kept):
@@ -220,11 +220,11 @@ def _settle(page: _Page) -> None:
             return
 
 
-def _reindexed(page: _Page, k: int, j: int) -> LineFeatures:
-    """Line ``k`` of ``page`` as line ``j`` of a re-read, measured again only if trimmed."""
+def _trimmed(page: _Page, k: int) -> LineFeatures:
+    """Line ``k`` of ``page`` as its kept part, measured again only if trimmed."""
     offset = page.kept_from.get(k, 0)
     feat = page.feats[k]
-    return measure(feat.text[offset:], j) if offset else feat.moved(j)
+    return measure(feat.text[offset:]) if offset else feat
 
 
 def _mark_breadcrumbs(page: _Page) -> None:
@@ -315,9 +315,9 @@ def _parse_section(page: _Page, start: int, first_paragraph: int) -> _Section | 
     return _Section(start, tuple(entries)) if len(entries) >= 2 else None
 
 
-def _open_paragraphs(feats: list[LineFeatures], page: _Page) -> Iterator[LineFeatures]:
-    """The paragraph-like lines of ``feats`` no rule has labeled yet."""
-    return (f for f in feats if f.paragraph_like and f.index in page.unlabeled)
+def _open_paragraphs(page: _Page, start: int, stop: int) -> Iterator[int]:
+    """The paragraph-like lines from ``start`` to before ``stop`` no rule has labeled yet."""
+    return (i for i in range(start, stop) if page.feats[i].paragraph_like and i in page.unlabeled)
 
 
 def _opens_article(page: _Page, i: int) -> bool:
@@ -329,12 +329,13 @@ def _opens_article(page: _Page, i: int) -> bool:
     needle = _repeat_needle(feats[i].text)
     if nxt.byline_like or (len(needle) >= MIN_REPEAT_CHARS and needle in nxt.text):
         return True
-    after = next((f for f in feats[i + 2 : i + 4] if not f.boilerplate), None)  # past a link
+    following = range(i + 2, min(i + 4, len(feats)))
+    after = next((n for n in following if not feats[n].boilerplate), None)  # past a link
     return (
         after is not None
-        and after.index in page.unlabeled
+        and after in page.unlabeled
         and _running_text(nxt)
-        and _running_text(after)
+        and _running_text(feats[after])
     )
 
 
@@ -354,8 +355,12 @@ def _section_evidence(page: _Page, section: _Section) -> int:
         points += 1
     if page.first_paragraph() < section.header:
         points += 1
-    after = feats[section.end :]
-    if not after or _starts_section(page, section.end) or not any(_open_paragraphs(after, page)):
+    end = section.end
+    if (
+        end == len(feats)
+        or _starts_section(page, end)
+        or not any(_open_paragraphs(page, end, len(feats)))
+    ):
         points += 1  # the page, another section, or the article text ends with it
     if teasers and statistics.median(t.size for t in teasers) <= 45:
         points += 1
@@ -409,32 +414,33 @@ def _glued_title(prefix: str) -> str | None:
 
 def _mark_teaser_repeats(page: _Page) -> None:
     free = page.free_lines()
+    texts = [page.feats[i].text for i in free]
     # the free lines as one text, so that one search tells whether a window can hold a repeat
-    joined = "\n".join(f.text for f in free)  # no line holds a line break
-    starts = list(itertools.accumulate((len(f.text) + 1 for f in free), initial=0))
-    for k, f in enumerate(free):
-        size = len(f.text)  # the needle is shorter: a line this short has none
-        if size < MIN_REPEAT_CHARS or f.index not in page.unlabeled:
+    joined = "\n".join(texts)  # no line holds a line break
+    starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+    for k, text in enumerate(texts):
+        size = len(text)  # the needle is shorter: a line this short has none
+        if size < MIN_REPEAT_CHARS or free[k] not in page.unlabeled:
             continue
-        head = f.text[:MIN_REPEAT_CHARS]  # every needle long enough starts with it
+        head = text[:MIN_REPEAT_CHARS]  # every needle long enough starts with it
         end = starts[min(k + 1 + REPEAT_WINDOW, len(free))]
         if joined.find(head, starts[k + 1], end) < 0:
             continue  # not in any line of the window, so in none of the longer ones
-        window = free[k + 1 : k + 1 + REPEAT_WINDOW]
-        longer = [g for g in window if len(g.text) > size][:REPEAT_LOOKAHEAD]
-        if not any(head in g.text for g in longer):
+        window = range(k + 1, min(k + 1 + REPEAT_WINDOW, len(free)))
+        longer = [g for g in window if len(texts[g]) > size][:REPEAT_LOOKAHEAD]
+        if not any(head in texts[g] for g in longer):
             continue
-        needle = _repeat_needle(f.text)
+        needle = _repeat_needle(text)
         if len(needle) < MIN_REPEAT_CHARS:
             continue
-        for fuller in longer:
-            offset = fuller.text.find(needle)
+        for g in longer:
+            offset = texts[g].find(needle)
             if offset < 0:
                 continue
-            page.mark(f.index, Label.TEASER, "repeated_in_body")
-            title = _glued_title(fuller.text[:offset]) if offset > 0 else None
+            page.mark(free[k], Label.TEASER, "repeated_in_body")
+            title = _glued_title(texts[g][:offset]) if offset > 0 else None
             if title is not None:
-                page.kept_from[fuller.index] = offset
+                page.kept_from[free[g]] = offset
                 if page.title is None:
                     page.title = title
             break
@@ -446,11 +452,11 @@ def _mark_teaser_repeats(page: _Page) -> None:
 def _mark_duplicates(page: _Page) -> None:
     """A free line equal to an earlier free line (or the title) is a repeat; the first stays."""
     seen: set[str] = set() if page.title is None else {headline_key(page.title)}
-    for f in page.feats:
-        if f.index in page.unlabeled:
-            if f.key in seen:
-                page.mark(f.index, Label.REPEAT, "duplicate_line")
-            seen.add(f.key)
+    for i in page.free_lines():
+        key = page.feats[i].key
+        if key in seen:
+            page.mark(i, Label.REPEAT, "duplicate_line")
+        seen.add(key)
 
 
 def _mark_outside(page: _Page) -> None:
@@ -463,12 +469,12 @@ def _mark_outside(page: _Page) -> None:
     if not page.outside:
         return
     held: Counter[str] = Counter()
-    for f in page.feats:
-        if f.paragraph_like:
-            held[page.outside.get(f.index, "")] += f.size
+    paragraphs = [(i, f.size) for i, f in enumerate(page.feats) if f.paragraph_like]
+    for i, size in paragraphs:
+        held[page.outside.get(i, "")] += size
     total = sum(held.values())
     trusted = {r for r in set(page.outside.values()) if held[r] * 2 <= total}
-    if not any(f.paragraph_like and page.outside.get(f.index) not in trusted for f in page.feats):
+    if not any(page.outside.get(i) not in trusted for i, _ in paragraphs):
         return
     for k, region in page.outside.items():
         if region in trusted and k in page.unlabeled:
@@ -496,7 +502,7 @@ def _mark_comment_thread(page: _Page) -> None:
     ]  # fmt: skip
     if not dated:
         return
-    paragraphs_before = sum(1 for _ in _open_paragraphs(feats[: dated[0]], page))
+    paragraphs_before = sum(1 for _ in _open_paragraphs(page, 0, dated[0]))
     if len(dated) < 2 and paragraphs_before < 2:
         return
     start = dated[0] - 1
@@ -507,13 +513,13 @@ def _mark_comment_thread(page: _Page) -> None:
             page.mark(i, Label.FOOTER, "comment_thread")
 
 
-def _span_anchors(free: list[LineFeatures]) -> list[int]:
+def _span_anchors(feats: list[LineFeatures], free: list[int]) -> list[int]:
     """The lines the article span runs between: paragraph-like lines that are no notice, or
     on a page of short lines, its short sentences (``_short_sentence``)."""
-    paragraphs = [f.index for f in free if f.paragraph_like and not f.boilerplate]
+    paragraphs = [i for i in free if feats[i].paragraph_like and not feats[i].boilerplate]
     if paragraphs:
         return paragraphs
-    sentences = [f.index for f in free if _short_sentence(f)]
+    sentences = [i for i in free if _short_sentence(feats[i])]
     return sentences if len(sentences) >= MIN_SENTENCE_LINES else []
 
 
@@ -524,7 +530,7 @@ def _short_sentence(f: LineFeatures) -> bool:
 
 def _mark_article_span(page: _Page) -> None:
     free = page.free_lines()
-    paragraphs = _span_anchors(free)
+    paragraphs = _span_anchors(page.feats, free)
     if not paragraphs:
         return
     first, last = paragraphs[0], paragraphs[-1]
@@ -539,16 +545,16 @@ def _mark_article_span(page: _Page) -> None:
         above -= 1
     _mark_header(page, first)
     title_key = None if page.title is None else headline_key(page.title)
-    for f in free:
-        if f.index > last:
-            page.mark(f.index, Label.FOOTER, "after_body")
-        elif f.index >= first:
-            if f.key == title_key:
-                page.mark(f.index, Label.REPEAT, "title_repeat")
-            elif f.boilerplate:
-                page.mark(f.index, Label.AD, "boilerplate_prompt")
+    for i in free:
+        if i > last:
+            page.mark(i, Label.FOOTER, "after_body")
+        elif i >= first:
+            if page.feats[i].key == title_key:
+                page.mark(i, Label.REPEAT, "title_repeat")
+            elif page.feats[i].boilerplate:
+                page.mark(i, Label.AD, "boilerplate_prompt")
             else:
-                page.mark(f.index, Label.CONTENT, "article_span")
+                page.mark(i, Label.CONTENT, "article_span")
 
 
 def _mark_header(page: _Page, first_paragraph: int) -> None:
@@ -609,15 +615,17 @@ def _mark_fallback(page: _Page) -> None:
     if page.content or not page.feats:
         page.mark_rest(Label.NAV, "outside_article")
         return
-    free = page.free_lines()
+    feats, free = page.feats, page.free_lines()
     # a breadcrumb-shaped line is no article text while any other line is left
-    free = [f for f in free if not f.path_like] or free
+    free = [i for i in free if not feats[i].path_like] or free
     if free:
-        longest = max(f.size for f in free)
-        for f in free:
-            if f.size * 2 >= longest:
-                page.mark(f.index, Label.CONTENT, "fallback_longest")
+        longest = max(feats[i].size for i in free)
+        for i in free:
+            if feats[i].size * 2 >= longest:
+                page.mark(i, Label.CONTENT, "fallback_longest")
     else:  # every line was judged boilerplate: keep the single longest one
-        f = max(page.feats, key=lambda f: (page.labels[f.index][0] is not Label.TITLE, f.size))
-        page.mark(f.index, Label.CONTENT, "fallback_longest")
+        longest_line = max(
+            range(len(feats)), key=lambda i: (page.labels[i][0] is not Label.TITLE, feats[i].size)
+        )
+        page.mark(longest_line, Label.CONTENT, "fallback_longest")
     page.mark_rest(Label.NAV, "outside_article")

@@ -48,10 +48,11 @@ REMEMBERED_LINES = 16_384
 
 @dataclass(slots=True)
 class LineFeatures:
-    """Shape of one non-blank line (not frozen: a frozen dataclass builds 30% slower). The
-    rules read the last four many times a page, so they are fields, not properties."""
+    """Shape of one non-blank line. The rules read the last four many times a page, so they
+    are fields, not properties. It says nothing of where the line is: a line that recurs on
+    many pages is one shared object, never changed once measured (not frozen: a frozen
+    dataclass of 12 fields builds 8 times more slowly, and most lines are measured once)."""
 
-    index: int
     text: str
     size: int
     sentence_end: bool
@@ -64,14 +65,6 @@ class LineFeatures:
     header_like: bool  # a few words, no sentence ending, no truncation: a section's name
     paragraph_like: bool  # running text: long, or a finished sentence of some length
     path_like: bool  # breadcrumb-shaped (see breadcrumb_parts)
-
-    def moved(self, index: int) -> LineFeatures:
-        """The same line at position ``index`` of another page."""
-        return LineFeatures(
-            index, self.text, self.size, self.sentence_end, self.truncated, self.key,
-            self.section_name, self.boilerplate, self.byline_like, self.title_like,
-            self.header_like, self.paragraph_like, self.path_like,
-        )  # fmt: skip
 
 
 def size_of(text: str) -> int:
@@ -113,7 +106,7 @@ def _long_boilerplate(key: str) -> bool:
     return is_legal_notice(key) or is_link_prompt(key)
 
 
-def measure(text: str, index: int = 0) -> LineFeatures:
+def measure(text: str) -> LineFeatures:
     """Measure a non-blank line whose words are separated by single spaces (as
     ``" ".join(line.split())`` leaves it).
 
@@ -121,27 +114,23 @@ def measure(text: str, index: int = 0) -> LineFeatures:
     recently used forgotten first): a site's menus, sidebars and footers recur on every one
     of its pages. The same text always measures the same, so memory changes speed only.
     """
-    shape = _remembered_shape(text) if len(text) <= MAX_REMEMBERED_CHARS else _shape(text)
-    return LineFeatures(index, text, *shape)
+    return _remembered(text) if len(text) <= MAX_REMEMBERED_CHARS else _measured(text)
 
 
 def forget_measured_lines() -> None:
     """Forget the remembered short lines (a benchmark times each pass from cold)."""
-    _remembered_shape.cache_clear()
+    _remembered.cache_clear()
 
 
-_Shape = tuple[int, bool, bool, str, bool, bool, bool, bool, bool, bool, bool]
-
-
-def _shape(text: str) -> _Shape:
-    """The fields of ``LineFeatures`` after ``index`` and ``text``, in order."""
+def _measured(text: str) -> LineFeatures:
     truncated = is_truncated(text)
     size = _size(text, text.count(" ") + 1)
     ended = ends_sentence(text)
     sentence_end = ended and not truncated
     short = size <= MAX_NAMED_LINE_SIZE
     key = spaced_key(text)
-    return (
+    return LineFeatures(
+        text,
         size,
         sentence_end,
         truncated,
@@ -165,7 +154,7 @@ def _title_like(text: str, size: int, truncated: bool) -> bool:
     )
 
 
-_remembered_shape = lru_cache(maxsize=REMEMBERED_LINES)(_shape)
+_remembered = lru_cache(maxsize=REMEMBERED_LINES)(_measured)
 
 
 def breadcrumb_parts(text: str) -> list[str]:
