@@ -1,12 +1,13 @@
 """Pinned values: a change here re-keys stored data, so it must be deliberate."""
 
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.fingerprint import doc_id
-from transforms.headline_key import headline_key, spaced_key, strip_truncation
+from transforms.headline_key import headline_key, nfkc, spaced_key, strip_truncation
 
 
 def test_doc_id_is_pinned():
@@ -45,6 +46,16 @@ KEY_TEXT = st.text(
 @given(KEY_TEXT.map(lambda text: " ".join(text.split())).filter(bool))
 def test_spaced_key_keys_a_single_spaced_line_as_headline_key_does(text):
     assert spaced_key(text) == headline_key(text)
+
+
+# Letters that compose (e + combining acute, Hangul jamo), compatibility forms, any text.
+COMPOSABLE = st.sampled_from(list("ae\u0301\u0308\u0327\u1100\u1161\u11a8ﬁＡ…？½\u00a0ǅ"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(COMPOSABLE, max_size=20) | st.text(max_size=20))
+def test_nfkc_is_unicode_nfkc(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
 # The rule as one pattern: every trailing run of marks and the spaces around them.
