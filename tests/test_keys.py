@@ -7,7 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.fingerprint import doc_id
-from transforms.headline_key import headline_key, nfkc, spaced_key, strip_truncation
+from transforms.headline_key import (
+    headline_key,
+    nfkc,
+    single_spaced,
+    spaced_key,
+    strip_truncation,
+)
 
 
 def test_doc_id_is_pinned():
@@ -46,6 +52,17 @@ KEY_TEXT = st.text(
 @given(KEY_TEXT.map(lambda text: " ".join(text.split())).filter(bool))
 def test_spaced_key_keys_a_single_spaced_line_as_headline_key_does(text):
     assert spaced_key(text) == headline_key(text)
+
+
+SPACING = st.sampled_from([chr(i) for i in range(33)] + list("\x7fa.\u00a0\u2028\u3000é港"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(SPACING, max_size=8))
+def test_a_single_spaced_text_is_as_split_and_join_leave_it(text):
+    # exact for ASCII; other text with an unprintable character is never taken as spaced
+    as_left = " ".join(text.split()) == text
+    assert single_spaced(text) == as_left or (as_left and not text.isascii())
 
 
 # Letters that compose (e + combining acute, Hangul jamo), compatibility forms, any text.

@@ -48,7 +48,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from transforms.headline_key import headline_key, single_spaced, strip_truncation
+from transforms.headline_key import headline_key, strip_truncation
 from transforms.line_features import (
     LineFeatures,
     breadcrumb_parts,
@@ -160,11 +160,8 @@ def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) 
 
 
 def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None) -> CleanDocument:
-    stripped = [
-        line if not line or single_spaced(line) else " ".join(line.split()) for line in lines
-    ]
-    nonblank = [i for i, text in enumerate(stripped) if text]
-    page = _Page([measure(stripped[i]) for i in nonblank])
+    nonblank = [i for i, line in enumerate(lines) if line and not line.isspace()]
+    page = _Page([measure(lines[i]) for i in nonblank])
     if outside:
         page.outside = {k: outside[i] for k, i in enumerate(nonblank) if i in outside}
     _apply_rules(page)

@@ -20,7 +20,7 @@ from transforms.boilerplate_words import (
     is_link_prompt,
     is_section_name,
 )
-from transforms.headline_key import spaced_key, strip_truncation
+from transforms.headline_key import single_spaced, spaced_key, strip_truncation
 
 _SENTENCE_MARKS = frozenset(".!?。！？؟।")
 _CLOSERS = "\"'”’»)]"
@@ -106,15 +106,15 @@ def _long_boilerplate(key: str) -> bool:
     return is_legal_notice(key) or is_link_prompt(key)
 
 
-def measure(text: str) -> LineFeatures:
-    """Measure a non-blank line whose words are separated by single spaces (as
-    ``" ".join(line.split())`` leaves it).
+def measure(line: str) -> LineFeatures:
+    """Measure a non-blank line as its words separated by single spaces (``text`` is
+    ``" ".join(line.split())``).
 
     A short line is measured once and remembered (``REMEMBERED_LINES`` of them, least
     recently used forgotten first): a site's menus, sidebars and footers recur on every one
-    of its pages. The same text always measures the same, so memory changes speed only.
+    of its pages. The same line always measures the same, so memory changes speed only.
     """
-    return _remembered(text) if len(text) <= MAX_REMEMBERED_CHARS else _measured(text)
+    return _remembered(line) if len(line) <= MAX_REMEMBERED_CHARS else _measured(line)
 
 
 def forget_measured_lines() -> None:
@@ -122,7 +122,8 @@ def forget_measured_lines() -> None:
     _remembered.cache_clear()
 
 
-def _measured(text: str) -> LineFeatures:
+def _measured(line: str) -> LineFeatures:
+    text = line if single_spaced(line) else " ".join(line.split())
     truncated = is_truncated(text)
     size = _size(text, text.count(" ") + 1)
     ended = ends_sentence(text)
