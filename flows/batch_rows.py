@@ -181,13 +181,15 @@ def rows_for_item(
     out.tables["lines"].extend(
         {
             "doc_id": item.doc_id,
-            "line_no": line.line_no,
-            "text": line.text,
-            "label": str(line.label),
-            "rule": line.rule,
+            "line_no": line_no,
+            "text": text,
+            "label": str(label),
+            "rule": rule,
             "load_id": load_id,
         }
-        for line in result.lines
+        for line_no, (text, label, rule) in enumerate(
+            zip(result.texts, result.labels, result.rules, strict=True)
+        )
     )
     out.tables["headline_mentions"].extend(
         {
@@ -204,7 +206,9 @@ def rows_for_item(
     )
     add_fingerprint(out, item.doc_id, result.body, load_id)
     out.removed.update(
-        (str(line.label), line.rule) for line in result.lines if line.label not in KEPT_LABELS
+        (str(label), rule)
+        for label, rule in zip(result.labels, result.rules, strict=True)
+        if label not in KEPT_LABELS
     )
     return out
 

@@ -55,7 +55,7 @@ from transforms.line_features import (
     has_digit,
     measure,
 )
-from transforms.records import CleanDocument, HeadlineMention, Label, LabeledLine
+from transforms.records import CleanDocument, HeadlineMention, Label
 from transforms.unwrap import rejoin_wrapped
 
 # A sidebar section is accepted with this much evidence (see _section_evidence).
@@ -151,12 +151,10 @@ def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) 
     if groups is None:
         return _label_logical_lines(lines, outside)
     doc = _label_logical_lines([" ".join(lines[i].strip() for i in g) for g in groups], None)
-    labeled = tuple(
-        LabeledLine(line_no, lines[line_no], logical.label, logical.rule)
-        for logical, group in zip(doc.lines, groups, strict=True)
-        for line_no in group
-    )
-    return dataclasses.replace(doc, lines=labeled)
+    # each line of a group takes the group's label and rule
+    labels = [label for label, g in zip(doc.labels, groups, strict=True) for _ in g]
+    rules = [rule for rule, g in zip(doc.rules, groups, strict=True) for _ in g]
+    return dataclasses.replace(doc, texts=tuple(lines), labels=tuple(labels), rules=tuple(rules))
 
 
 def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None) -> CleanDocument:
@@ -170,12 +168,10 @@ def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None
     labels, rules = [Label.BLANK] * len(lines), ["empty"] * len(lines)
     for k, line_no in enumerate(nonblank):  # k: the line's place among the non-blank ones
         labels[line_no], rules[line_no] = page.labels[k]
-    # ``_make`` is tuple.__new__: a line's record builds twice as fast as by LabeledLine(...)
-    labeled = tuple(
-        map(LabeledLine._make, zip(range(len(lines)), lines, labels, rules, strict=True))
-    )
     body = "\n\n".join(page.feats[k].text[page.kept_from.get(k, 0) :] for k in sorted(page.content))
-    return CleanDocument(page.title, body, labeled, tuple(page.mentions))
+    return CleanDocument(
+        page.title, body, tuple(lines), tuple(labels), tuple(rules), tuple(page.mentions)
+    )
 
 
 def _apply_rules(page: _Page) -> None:

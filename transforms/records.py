@@ -27,8 +27,8 @@ class Label(StrEnum):
 
 
 class LabeledLine(NamedTuple):
-    """One input line with its label and the rule that decided it (a tuple: every input line
-    gets one, and tuples build several times faster than frozen dataclasses)."""
+    """One input line with its label and the rule that decided it (a tuple: a page has many,
+    and tuples build several times faster than frozen dataclasses)."""
 
     line_no: int
     text: str
@@ -49,12 +49,22 @@ class HeadlineMention:
 
 @dataclass(frozen=True, slots=True)
 class CleanDocument:
-    """The result of cleaning one page."""
+    """The result of cleaning one page. Its input lines' labels and rules are columns, one
+    entry per line (``lines`` gives them as records): a page of 50 lines builds 50 records
+    only when a reader asks for them."""
 
     title: str | None
     body: str
-    lines: tuple[LabeledLine, ...]
+    texts: tuple[str, ...]  # the input lines, as they came
+    labels: tuple[Label, ...]
+    rules: tuple[str, ...]
     mentions: tuple[HeadlineMention, ...]
+
+    @property
+    def lines(self) -> tuple[LabeledLine, ...]:
+        """Each input line with its number, label and rule."""
+        columns = zip(range(len(self.texts)), self.texts, self.labels, self.rules, strict=True)
+        return tuple(map(LabeledLine._make, columns))
 
     @property
     def n_words(self) -> int:
