@@ -103,6 +103,7 @@ class _Page:
     outside: dict[int, str] = field(default_factory=dict)  # line index -> markup region
     labels: dict[int, tuple[Label, str]] = field(default_factory=dict)
     title: str | None = None
+    title_key: str | None = None  # the title's headline key, set with it: rules compare with it
     kept_from: dict[int, int] = field(default_factory=dict)
     mentions: list[HeadlineMention] = field(default_factory=list)
     unlabeled: set[int] = field(init=False)  # the free lines' indices: one lookup per check
@@ -207,7 +208,7 @@ def _settle(page: _Page) -> None:
                 page.kept_from[k] = page.kept_from.get(k, 0) + again.kept_from[j]
                 changed = True
         if page.title is None:
-            page.title = again.title
+            page.title, page.title_key = again.title, again.title_key
         page.mentions.extend(again.mentions)
         if not changed:
             return
@@ -234,7 +235,7 @@ def _mark_breadcrumbs(page: _Page) -> None:
         if page.title is None and matched:  # of two, the one equal to the longer segment
             title = max(matched, key=lambda n: sizes[page.feats[n].key])
             page.mark(title, Label.TITLE, "breadcrumb_title")
-            page.title = page.feats[title].text
+            page.title, page.title_key = page.feats[title].text, page.feats[title].key
 
 
 # --- sidebar sections -------------------------------------------------------------------
@@ -435,7 +436,7 @@ def _mark_teaser_repeats(page: _Page) -> None:
             if title is not None:
                 page.kept_from[free[g]] = offset
                 if page.title is None:
-                    page.title = title
+                    page.title, page.title_key = title, headline_key(title)
             break
 
 
@@ -444,7 +445,7 @@ def _mark_teaser_repeats(page: _Page) -> None:
 
 def _mark_duplicates(page: _Page) -> None:
     """A free line equal to an earlier free line (or the title) is a repeat; the first stays."""
-    seen: set[str] = set() if page.title is None else {headline_key(page.title)}
+    seen: set[str] = set() if page.title_key is None else {page.title_key}
     for i in page.free_lines():
         key = page.feats[i].key
         if key in seen:
@@ -537,12 +538,11 @@ def _mark_article_span(page: _Page) -> None:
         first = above if _short_sentence(page.feats[above]) else first
         above -= 1
     _mark_header(page, first)
-    title_key = None if page.title is None else headline_key(page.title)
     for i in free:
         if i > last:
             page.mark(i, Label.FOOTER, "after_body")
         elif i >= first:
-            if page.feats[i].key == title_key:
+            if page.feats[i].key == page.title_key:
                 page.mark(i, Label.REPEAT, "title_repeat")
             elif page.feats[i].boilerplate:
                 page.mark(i, Label.AD, "boilerplate_prompt")
@@ -563,12 +563,12 @@ def _mark_header(page: _Page, first_paragraph: int) -> None:
             page.mark(i, Label.AD, "boilerplate_prompt")
         elif i == title:
             page.mark(i, Label.TITLE, "last_short_line_before_body")
-            page.title = f.text
+            page.title, page.title_key = f.text, f.key
         elif page.title is None and _no_title(f):
             page.mark(i, Label.BYLINE, "metadata")
         elif i == 0 and f.size <= 8:
             page.mark(i, Label.SITE_NAME, "first_line")
-        elif page.title is not None and f.key == headline_key(page.title):
+        elif page.title is not None and f.key == page.title_key:
             page.mark(i, Label.REPEAT, "title_repeat")
         else:
             page.mark(i, Label.NAV, "before_title")
