@@ -87,11 +87,12 @@ def strip_truncation(text: str) -> str:
     """
     text = text.rstrip()
     while True:
-        if text.endswith("…"):
+        last = text[-1:]  # most lines end in no mark: one look at the last character
+        if last == "…":
             text = text[:-1].rstrip()
-        elif text.endswith("..."):
+        elif last == "." and text.endswith("..."):
             text = text.rstrip(".").rstrip()
-        elif text.endswith("]") and _BRACKETED_MARK.fullmatch(text, start := text.rfind("[")):
+        elif last == "]" and _BRACKETED_MARK.fullmatch(text, start := text.rfind("[")):
             text = text[:start].rstrip()  # no "[" (start -1) never matches: the mark has one
         else:
             return text
