@@ -17,8 +17,6 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 # Quotes are dropped, every dash becomes "-".
 _FOLD = tuple((char, "") for char in _QUOTES) + tuple((char, "-") for char in _DASHES)
 _ASCII_FOLD = tuple((char, "") for char in _QUOTES if char.isascii())  # "-" is ASCII's dash
-# The ASCII characters other than " " that ``str.split`` breaks at.
-_ASCII_BREAKS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _DASH_RUN = re.compile(r"-{2,}")
 _LEADING_MARKER = re.compile(r"^(?:\d{1,3}[.)]|[•·*▪►▸\-–—])\s+")
 _BRACKETED_MARK = re.compile(r"\[\s*(?:…|\.{3})\s*\]")  # "[…]", "[...]"
@@ -64,18 +62,14 @@ def _fold_normalized(text: str, spaced: bool = False) -> str:
 
 def single_spaced(text: str) -> bool:
     """Is ``text`` as ``" ".join(text.split())`` leaves it? It is when it holds no runs of
-    spaces, no outer space and no other character ``split`` breaks at: in ASCII text, one of
-    ``_ASCII_BREAKS``; in other text, every such character (no-break space, line separator...)
-    is unprintable.
+    spaces, no outer space and nothing unprintable: every other character ``split`` breaks
+    at (tab, newline, no-break space...) is unprintable. (A text holding another unprintable
+    character is taken as not spaced: splitting and joining it changes nothing.)
 
     >>> single_spaced("Storm hits"), single_spaced("Storm\u00a0hits"), single_spaced(" Storm")
     (True, False, False)
     """
-    if "  " in text or text[:1] == " " or text[-1:] == " ":
-        return False
-    if text.isascii():  # a few scans in C, several times faster than isprintable's
-        return not any(map(text.__contains__, _ASCII_BREAKS))
-    return text.isprintable()
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def strip_truncation(text: str) -> str:
