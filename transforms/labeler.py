@@ -137,7 +137,7 @@ class _Page:
 
     def mark_rest(self, label: Label, rule: str) -> None:
         """Label every line still free."""
-        for i in sorted(self.unlabeled):
+        for i in self.free_lines():
             self.mark(i, label, rule)
 
 
@@ -417,11 +417,10 @@ def _mark_teaser_repeats(page: _Page) -> None:
         if size < MIN_REPEAT_CHARS or free[k] not in page.unlabeled:
             continue
         head = text[:MIN_REPEAT_CHARS]  # every needle long enough starts with it
-        end = starts[min(k + 1 + REPEAT_WINDOW, len(free))]
-        if joined.find(head, starts[k + 1], end) < 0:
+        stop = min(k + 1 + REPEAT_WINDOW, len(free))  # the window: lines k + 1 to before stop
+        if joined.find(head, starts[k + 1], starts[stop]) < 0:
             continue  # not in any line of the window, so in none of the longer ones
-        window = range(k + 1, min(k + 1 + REPEAT_WINDOW, len(free)))
-        longer = [g for g in window if len(texts[g]) > size][:REPEAT_LOOKAHEAD]
+        longer = [g for g in range(k + 1, stop) if len(texts[g]) > size][:REPEAT_LOOKAHEAD]
         if not any(head in texts[g] for g in longer):
             continue
         needle = _repeat_needle(text)
