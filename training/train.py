@@ -16,7 +16,9 @@ import lightgbm as lgb
 import numpy as np
 
 from training.wcxb import Page, aligned_labels, load_pages, score
-from transforms.labeler.evidence import page_evidence
+from transforms.document import read_document
+from transforms.labeler.model import MODEL_DIR, STAGES
+from transforms.records import Rejection
 from transforms.labeler.features import (
     CATEGORICAL,
     FIRST_STAGE_FEATURES,
@@ -60,16 +62,21 @@ class Corpus:
         return np.array([zlib.crc32(p.site.encode()) % FOLDS for p in self.pages])
 
 
-def build_corpus(pages: Sequence[Page]) -> Corpus:
+def build_corpus(pages: Sequence[Page], fmt: str) -> Corpus:
+    """Every page read as cleaning reads it (``read_document``), as plain text or as HTML."""
     evidence: list[PageEvidence] = []
     labels: list[bool] = []
+    read = []  # a page that cleaning rejects (an empty file) is scored as an empty prediction
     for page in pages:
-        lines = page.text().splitlines()
-        _, rows, ev = page_evidence(lines)
-        evidence.append(ev)
-        labels += aligned_labels(ev.texts, page.gold)
+        raw = (page.html() if fmt == "html" else page.text()).encode("utf-8")
+        ruled = read_document(raw, fmt)
+        if isinstance(ruled, Rejection):
+            continue
+        read.append(page)
+        evidence.append(ruled.evidence)
+        labels += aligned_labels(ruled.evidence.texts, page.gold)
     batch = PageBatch.of(evidence)
-    return Corpus(list(pages), batch, first_stage_matrix(batch), np.array(labels, dtype=np.float32))
+    return Corpus(read, batch, first_stage_matrix(batch), np.array(labels, dtype=np.float32))
 
 
 def _fit(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> lgb.Booster:
@@ -131,21 +138,50 @@ def texts_kept(corpus: Corpus, p: np.ndarray, threshold: float) -> dict[str, str
     return out
 
 
+def merged(corpora: Sequence[Corpus]) -> Corpus:
+    """One corpus of several (the same pages as text and as HTML train one model)."""
+    pages = [p for c in corpora for p in c.pages]
+    batch = PageBatch.of([ev for c in corpora for ev in c.batch.pages])
+    x1 = np.concatenate([c.x1 for c in corpora])
+    return Corpus(pages, batch, x1, np.concatenate([c.y for c in corpora]))
+
+
+def save(first: lgb.Booster, second: lgb.Booster) -> None:
+    MODEL_DIR.mkdir(exist_ok=True)
+    for booster, name in zip((first, second), STAGES, strict=True):
+        booster.save_model(str(MODEL_DIR / name))
+        size = (MODEL_DIR / name).stat().st_size
+        print(f"wrote {MODEL_DIR / name} ({size / 1e6:.1f} MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cv", action="store_true")
+    parser.add_argument("--cv", action="store_true", help="cross-validate instead of training")
+    parser.add_argument("--formats", default="text,html")
     args = parser.parse_args()
     t = time.time()
     pages = load_pages()
-    corpus = build_corpus(pages)
-    print(f"{len(pages)} pages, {len(corpus.y)} lines, {time.time() - t:.0f} s", flush=True)
-    if args.cv:
-        p = cross_validate(corpus)
+    corpora = []
+    for fmt in args.formats.split(","):
+        corpora.append(build_corpus(pages, fmt))
+        print(f"{fmt}: {len(pages)} pages, {len(corpora[-1].y)} lines, {time.time() - t:.0f} s",
+              flush=True)  # fmt: skip
+    corpus = merged(corpora)
+    if not args.cv:
+        first, second = fit_stages(corpus, np.ones(len(corpus.pages), dtype=bool))
+        save(first, second)
+        return
+    p = cross_validate(corpus)
+    at = 0
+    for fmt, part in zip(args.formats.split(","), corpora, strict=True):
+        p_part = p[at : at + len(part.y)]
+        at += len(part.y)
         for kind in ("article", None):
             chosen = [pg for pg in pages if kind is None or pg.page_type == kind]
-            for thr in (0.3, 0.4, 0.5, 0.6):
-                kept = texts_kept(corpus, p, thr)
-                print(kind or "all", thr, score(chosen, {pg.id: kept[pg.id] for pg in chosen}))
+            for thr in (0.4, 0.5, 0.6):
+                kept = texts_kept(part, p_part, thr)
+                result = score(chosen, {pg.id: kept.get(pg.id, "") for pg in chosen})
+                print(fmt, kind or "all", thr, {k: round(v, 4) for k, v in result.items()})
 
 
 if __name__ == "__main__":

@@ -18,16 +18,21 @@ page's ``article`` or ``main`` is never a region, whatever its names.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 from bs4.element import CData, NavigableString, PageElement, Tag
 
+from transforms.labeler.features import Markup
+
 # fmt: off
 DROPPED_TAGS = frozenset({
-    "script", "style", "noscript", "template", "head", "form", "iframe", "svg", "canvas",
+    "script", "style", "noscript", "template", "head", "iframe", "svg", "canvas",
     "button", "select", "object", "embed",
 })
-REGION_TAGS = frozenset({"nav", "aside", "footer", "header"})
+# A form is a region to weigh, not text to drop: an ASP.NET page holds its whole body in one
+# (and a region holding most of the page's text is ignored by the labeler's rule 4).
+REGION_TAGS = frozenset({"nav", "aside", "footer", "header", "form"})
 # Class and id words of boilerplate containers, as sites name them (after boilerpipe's and
 # trafilatura's lists of the same kind); "ad" must be a whole word ("ad-slot", not "head").
 BOILERPLATE_NAMES = frozenset({
@@ -38,12 +43,21 @@ BOILERPLATE_NAMES = frozenset({
     "advertisement", "ad", "ads", "promo", "sponsored", "newsletter", "subscribe", "signup",
 })
 ARTICLE_TAGS = frozenset({"article", "main"})
+# Class and id words of the element that holds the article (after trafilatura's lists).
+CONTENT_NAMES = frozenset({
+    "article", "content", "post", "entry", "story", "body", "text", "main", "blog", "news",
+    "prose", "richtext",
+})
 BLOCK_TAGS = frozenset({
     "address", "article", "blockquote", "body", "dd", "details", "dialog", "div", "dl", "dt",
     "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li",
     "main", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
 })
 # fmt: on
+# The line model's code of a line's block element (0: another element).
+BLOCK_CODES = {name: code for code, name in enumerate(sorted(BLOCK_TAGS), start=1)}
+# The line model's code of a region (0: none).
+REGION_CODES = {name: code for code, name in enumerate(sorted(BOILERPLATE_NAMES | REGION_TAGS), 1)}
 # Visible text nodes; comments, doctypes and processing instructions are other subclasses.
 _TEXT_TYPES = (NavigableString, CData)
 _NAME_WORD = re.compile(r"[a-z0-9]+")
@@ -126,39 +140,113 @@ def _holding_article(soup: BeautifulSoup) -> set[int]:
     return held
 
 
-def html_blocks(html: str) -> list[tuple[str, str | None]]:
+_LINK, _FORM, _ARTICLE, _CONTENT = 1, 2, 4, 8
+
+
+def _own_flags(tag: Tag) -> int:
+    flags = _LINK if tag.name == "a" else _FORM if tag.name == "form" else 0
+    if tag.name in ARTICLE_TAGS:
+        flags |= _ARTICLE
+    if (tag.get("class") or tag.get("id")) and _names(tag) & CONTENT_NAMES:
+        flags |= _CONTENT
+    return flags
+
+
+def _ancestry(tag: Tag | None, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """The flags (_LINK, _FORM, ...) that ``tag`` and its ancestors set, and its depth
+    (memoized, so a walk stays linear)."""
+    path: list[Tag] = []
+    node = tag
+    while node is not None and node.name != "[document]" and id(node) not in memo:
+        path.append(node)
+        node = node.parent
+    found = memo[id(node)] if node is not None and id(node) in memo else (0, 0)
+    for visited in reversed(path):
+        found = (found[0] | _own_flags(visited), found[1] + 1)
+        memo[id(visited)] = found
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """A page's visible lines, the region each stands in, and what its markup says of it."""
+
+    lines: list[str]
+    regions: list[str | None]
+    markup: Markup
+
+
+@dataclass(slots=True)
+class _Line:
+    parts: list[str]
+    region: str | None
+    tag: int = 0
+    flags: int = 0
+    depth: int = 0
+    link_chars: int = 0
+
+
+def html_page(html: str) -> HtmlPage:
     """The page's visible text, one line per block element, blank lines dropped, each with
-    the region it stands in (None: not placed outside the article by the markup).
+    the region it stands in (None: not placed outside the article by the markup) and the
+    markup's evidence for the line model.
 
     The tree is walked once in document order without modifying it, so the cost stays
     linear even for pages nested 100,000 levels deep.
     """
     soup = BeautifulSoup(html, "html.parser")
     holds_article = _holding_article(soup)
-    lines: list[tuple[list[str], str | None]] = [([], None)]
+    lines = [_Line([], None)]
     blocks: dict[int, Tag | None] = {}
     regions: dict[int, str] = {}
+    ancestry: dict[int, tuple[int, int]] = {}
     current: Tag | None = None
     element: PageElement | None = soup.contents[0] if soup.contents else None
     while element is not None:
         if isinstance(element, Tag):
             if element.name in DROPPED_TAGS:
-                lines[-1][0].append(" ")  # what stood between two texts still separates them
+                lines[-1].parts.append(" ")  # what stood between two texts still separates them
                 element = _after(element)
                 continue
             if element.name == "br":
-                lines.append(([], lines[-1][1]))
+                last = lines[-1]
+                lines.append(_Line([], last.region, last.tag, last.flags, last.depth))
         elif type(element) in _TEXT_TYPES:
             block = _block_of(element.parent, blocks)
+            flags, depth = _ancestry(element.parent, ancestry)
             if block is not current:
-                lines.append(([], _region_of(element.parent, regions, holds_article)))
+                region = _region_of(element.parent, regions, holds_article)
+                tag = BLOCK_CODES.get(block.name, 0) if block is not None else 0
+                lines.append(_Line([], region, tag, flags, depth))
                 current = block
-            lines[-1][0].append(str(element))
+            text = str(element)
+            lines[-1].parts.append(text)
+            if flags & _LINK:
+                lines[-1].link_chars += len(text.strip())
         element = element.next_element
-    joined = ((" ".join("".join(parts).split()), region) for parts, region in lines)
-    return [(line, region) for line, region in joined if line]
+    kept = [(" ".join("".join(line.parts).split()), line) for line in lines]
+    kept = [(text, line) for text, line in kept if text]
+    return HtmlPage(
+        [text for text, _ in kept],
+        [line.region for _, line in kept],
+        Markup(
+            link_chars=[min(line.link_chars, len(text)) for text, line in kept],
+            tag=[line.tag for _, line in kept],
+            in_form=[bool(line.flags & _FORM) for _, line in kept],
+            in_article=[bool(line.flags & _ARTICLE) for _, line in kept],
+            region=[REGION_CODES.get(line.region or "", 0) for _, line in kept],
+            content_name=[bool(line.flags & _CONTENT) for _, line in kept],
+            depth=[line.depth for _, line in kept],
+        ),
+    )
+
+
+def html_blocks(html: str) -> list[tuple[str, str | None]]:
+    """The lines of ``html_page``, each with its region."""
+    page = html_page(html)
+    return list(zip(page.lines, page.regions, strict=True))
 
 
 def html_lines(html: str) -> list[str]:
     """The lines of ``html_blocks``, without their regions."""
-    return [line for line, _ in html_blocks(html)]
+    return html_page(html).lines

@@ -22,6 +22,7 @@ class Label(StrEnum):
     SIDEBAR_TEASER = "sidebar_teaser"
     FOOTER = "footer"
     AD = "ad"
+    BOILERPLATE = "boilerplate"  # removed by the line model between kept lines, kind unnamed
     REPEAT = "repeat"
     BLANK = "blank"
 
@@ -59,6 +60,9 @@ class CleanDocument:
     labels: tuple[Label, ...]
     rules: tuple[str, ...]
     mentions: tuple[HeadlineMention, ...]
+    # the line model's probability that each line is article text (None: blank, or the rules
+    # decided alone)
+    p_content: tuple[float | None, ...] = ()
 
     @property
     def lines(self) -> tuple[LabeledLine, ...]:

@@ -1,5 +1,89 @@
-"""Label every line of a page: the rules' evidence, weighed by a model learned from real pages."""
+"""Label every line of a page: the rules read the page's structure, and a model learned from
+real pages weighs their verdicts with the rest of the evidence and decides what is kept.
 
-from transforms.labeler.rules import label_lines
+Rule: ``read_page`` runs the rules (``rules``) and gathers each non-blank line's evidence
+(``evidence``, ``features``); ``decide`` asks the model (``model``) once for a whole batch of
+pages. A line is article text when its probability reaches ``model.THRESHOLD``. The kind of
+a removed line is the rules' label when they removed it too; a line only the model removed
+is ``nav`` above the first kept line, ``footer`` below the last, ``boilerplate`` between
+(rule ``model``). A line the rules removed but the model keeps is content (rule
+``model:<the rules' rule>``). The title is the rules' title; sidebar headlines are the rules'
+sidebar entries that the model did not keep. A page never comes out empty: when the model
+keeps nothing, the rules' article text stands.
 
-__all__ = ["label_lines"]
+>>> doc = label_lines(["Home", "News", "", "Storm hits the coast", "", "Rain fell all day on "
+...                    "the coast, and the roads were closed by noon as the river rose. " * 2])
+>>> doc.body.startswith("Rain fell")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from transforms.labeler.evidence import page_evidence
+from transforms.labeler.features import Markup, PageBatch, PageEvidence
+from transforms.labeler.model import THRESHOLD, content_probability, model_version
+from transforms.records import CleanDocument, Label
+
+__all__ = ["RuledPage", "decide", "label_lines", "model_version", "read_page"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuledPage:
+    """A page the rules have read, waiting for the model's decision."""
+
+    doc: CleanDocument  # the rules' own document
+    rows: list[int]  # the numbers of the non-blank lines, in the order of the evidence
+    evidence: PageEvidence
+
+
+def read_page(
+    lines: Sequence[str], outside: Mapping[int, str] | None = None, markup: Markup | None = None
+) -> RuledPage:
+    """Run the rules over ``lines`` and gather the evidence of each non-blank line."""
+    return RuledPage(*page_evidence(lines, outside, markup))
+
+
+def decide(pages: Sequence[RuledPage]) -> list[CleanDocument]:
+    """The clean documents of ``pages``, with one call of the model for all of them."""
+    batch = PageBatch.of([page.evidence for page in pages])
+    p = content_probability(batch)
+    bounds = np.concatenate(([0], np.cumsum([len(page.rows) for page in pages])))
+    return [_apply(page, p[bounds[k] : bounds[k + 1]]) for k, page in enumerate(pages)]
+
+
+def label_lines(
+    lines: Sequence[str], outside: Mapping[int, str] | None = None, markup: Markup | None = None
+) -> CleanDocument:
+    """One page's clean document (see ``decide``; batch pages where there are many)."""
+    return decide([read_page(lines, outside, markup)])[0]
+
+
+def _apply(page: RuledPage, p: np.ndarray) -> CleanDocument:
+    doc = page.doc
+    keep = p >= THRESHOLD
+    if not keep.any():
+        return doc
+    labels, rules = list(doc.labels), list(doc.rules)
+    probability: list[float | None] = [None] * len(labels)
+    kept = np.flatnonzero(keep)
+    first, last = kept[0], kept[-1]
+    for k, i in enumerate(page.rows):
+        probability[i] = round(float(p[k]), 4)
+        ruled_content = labels[i] is Label.CONTENT
+        if keep[k] and not ruled_content:
+            labels[i], rules[i] = Label.CONTENT, f"model:{rules[i]}"
+        elif not keep[k] and ruled_content:
+            where = Label.NAV if k < first else Label.FOOTER if k > last else Label.BOILERPLATE
+            labels[i], rules[i] = where, "model"
+    texts = page.evidence.texts
+    body = "\n\n".join(" ".join(texts[k].split()) for k in kept)
+    kept_texts = {texts[k] for k in kept}
+    mentions = tuple(m for m in doc.mentions if m.headline not in kept_texts)
+    return CleanDocument(
+        doc.title, body, doc.texts, tuple(labels), tuple(rules), mentions, tuple(probability)
+    )
