@@ -1,8 +1,8 @@
 """Clean one input file: bytes and format in, a clean document or a rejection out.
 
-Rule: decode (see ``decode``), render HTML to lines and the regions the markup places them
-in (see ``html_lines``) or split text into lines, label the lines (see ``labeler``). A page
-whose labeled body is empty is rejected.
+Rule: decode, recording the encoding and the bytes replaced (see ``decode``), render HTML to
+lines and the regions the markup places them in (see ``html_lines``) or split text into lines,
+label the lines (see ``labeler``). A page whose labeled body is empty is rejected.
 
 >>> build_document(b"Home > News > Storm\\nStorm\\nRain fell all day on the coast.", "text").title
 'Storm'
@@ -11,8 +11,9 @@ whose labeled body is empty is rejected.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from transforms.decode import decode_text
+from transforms.decode import decode
 from transforms.html_lines import html_blocks
 from transforms.labeler import label_lines
 from transforms.records import CleanDocument, Rejection
@@ -38,10 +39,11 @@ def format_for(suffix: str) -> str | None:
 
 
 def build_document(raw: bytes, fmt: str) -> CleanDocument | Rejection:
-    """Decode, render and label one file's bytes."""
-    text = decode_text(raw)
-    if isinstance(text, Rejection):
-        return text
+    """Decode, render and label one file's bytes; the document records how they were decoded."""
+    decoded = decode(raw)
+    if isinstance(decoded, Rejection):
+        return decoded
+    text = decoded.text
     # Scrapers often save HTML under .txt: sniff the start rather than trust the suffix.
     if fmt == "html" or _HTML_START.match(text[:1024]):
         blocks = html_blocks(text)
@@ -51,4 +53,4 @@ def build_document(raw: bytes, fmt: str) -> CleanDocument | Rejection:
         doc = label_lines(text.splitlines())
     if not doc.body.strip():
         return Rejection("no_text", "no visible text after parsing")
-    return doc
+    return replace(doc, encoding=decoded.encoding, replaced_bytes=decoded.replaced_bytes)
