@@ -54,7 +54,10 @@ class BatchRows:
         self.removed.update(other.removed)
 
 
-def _document_row(file: SourceFile, key: str, load_id: str, at: datetime) -> Row:
+def _document_row(
+    file: SourceFile, key: str, load_id: str, at: datetime, doc: CleanDocument | None = None
+) -> Row:
+    """A ``documents`` row; ``doc`` (None for bytes stored before) says how they were decoded."""
     return {
         "doc_id": key,
         "source": file.relative,
@@ -64,6 +67,8 @@ def _document_row(file: SourceFile, key: str, load_id: str, at: datetime) -> Row
         "bytes": file.size,
         "file_size": file.file_size,
         "file_mtime_ns": file.file_mtime_ns,
+        "encoding": None if doc is None else doc.encoding,
+        "replaced_bytes": None if doc is None else doc.replaced_bytes,
         "ingested_at": at,
         "load_id": load_id,
     }
@@ -165,7 +170,9 @@ def rows_for_item(
         _quarantine(out, item.files, item.doc_id, result, load_id, at)
         return out
     first = item.files[0]
-    out.tables["documents"].extend(_document_row(f, item.doc_id, load_id, at) for f in item.files)
+    out.tables["documents"].extend(
+        _document_row(f, item.doc_id, load_id, at, result) for f in item.files
+    )
     out.tables["articles"].append(
         {
             "doc_id": item.doc_id,

@@ -23,6 +23,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("bytes", pa.int64()),
             ("file_size", pa.int64()),
             ("file_mtime_ns", pa.int64()),
+            ("encoding", pa.string()),  # null for bytes already stored under another path
+            ("replaced_bytes", pa.int64()),
             ("ingested_at", _TS),
             ("load_id", pa.string()),
         ]
