@@ -17,7 +17,7 @@ from flows.readers import ReadProblem, read_input
 from flows.settings import Limits
 from flows.time_limit import CleaningTimeout, time_limit
 from transforms.body_fingerprint import fingerprint
-from transforms.document import build_document
+from transforms.document import ReadDocument, build_documents, read_document
 from transforms.fingerprint import doc_id
 from transforms.headline_key import headline_key
 from transforms.jsonl_records import JsonRecord, parse_jsonl
@@ -48,13 +48,11 @@ class BatchRows:
     )
     removed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (label, rule)
 
-    def extend(self, other: BatchRows) -> None:
-        for table, rows in other.tables.items():
-            self.tables[table].extend(rows)
-        self.removed.update(other.removed)
 
-
-def _document_row(file: SourceFile, key: str, load_id: str, at: datetime) -> Row:
+def _document_row(
+    file: SourceFile, key: str, load_id: str, at: datetime, doc: CleanDocument | None = None
+) -> Row:
+    """A ``documents`` row; ``doc`` (None for bytes stored before) says how they were decoded."""
     return {
         "doc_id": key,
         "source": file.relative,
@@ -64,6 +62,8 @@ def _document_row(file: SourceFile, key: str, load_id: str, at: datetime) -> Row
         "bytes": file.size,
         "file_size": file.file_size,
         "file_mtime_ns": file.file_mtime_ns,
+        "encoding": None if doc is None else doc.encoding,
+        "replaced_bytes": None if doc is None else doc.replaced_bytes,
         "ingested_at": at,
         "load_id": load_id,
     }
@@ -107,9 +107,10 @@ def _page_bytes(file: SourceFile, max_bytes: int, records: dict[str, dict[int, b
     return page
 
 
-def _clean(
+def _read(
     item: WorkItem, max_bytes: int, seconds: float, records: dict[str, dict[int, bytes]]
-) -> CleanDocument | Rejection:
+) -> ReadDocument | Rejection:
+    """The item's page, decoded and read by the rules within the time limit, or why not."""
     first = item.files[0]
     try:
         raw = _page_bytes(first, max_bytes, records)
@@ -119,14 +120,35 @@ def _clean(
         return Rejection("changed_while_reading", "the file changed after it was hashed")
     try:
         with time_limit(seconds):
-            result = build_document(raw, first.format)
+            return read_document(raw, first.format)
     except CleaningTimeout:
         return Rejection("too_slow", f"cleaning took over {seconds:g} s")
     except Exception as err:  # a bad file must never stop a run: record what went wrong
-        return Rejection("cleaning_failed", f"{type(err).__name__}: {err}"[:500])
-    if isinstance(result, CleanDocument) and result.title is None and first.title:
-        result = replace(result, title=first.title)
-    return result
+        return _failed(err)
+
+
+def _failed(err: Exception) -> Rejection:
+    return Rejection("cleaning_failed", f"{type(err).__name__}: {err}"[:500])
+
+
+def _clean(
+    items: list[WorkItem], limits: Limits, records: dict[str, dict[int, bytes]]
+) -> list[CleanDocument | Rejection]:
+    """The clean document of each item, or why there is none: each page is read alone, then
+    the line model decides for all of them at once."""
+    read = [_read(item, limits.max_bytes, limits.seconds_per_page, records) for item in items]
+    pages = [r for r in read if isinstance(r, ReadDocument)]
+    try:
+        built = iter(build_documents(pages))
+    except Exception as err:  # the model failed for the batch: each page says so
+        built = iter([_failed(err)] * len(pages))
+    results = [next(built) if isinstance(r, ReadDocument) else r for r in read]
+    return [
+        replace(result, title=item.files[0].title)
+        if isinstance(result, CleanDocument) and result.title is None and item.files[0].title
+        else result
+        for item, result in zip(items, results, strict=True)
+    ]
 
 
 def add_fingerprint(out: BatchRows, key: str, body: str, load_id: str) -> None:
@@ -143,29 +165,42 @@ def add_fingerprint(out: BatchRows, key: str, body: str, load_id: str) -> None:
     )
 
 
-def rows_for_item(
-    item: WorkItem,
+def rows_for_items(
+    items: list[WorkItem],
     load_id: str,
     at: datetime,
     limits: Limits,
     records: dict[str, dict[int, bytes]] | None = None,
 ) -> BatchRows:
-    """All rows that one work item contributes to a load."""
+    """All rows that some work items contribute to a load (their pages cleaned as a batch)."""
     out = BatchRows()
-    if item.stored:
-        out.tables["documents"].extend(
-            _document_row(f, item.doc_id, load_id, at) for f in item.files
-        )
-        return out
+    fresh = [item for item in items if not item.stored]
     # ``records`` is shared by a chunk's items: one parse of each JSON Lines file per chunk
-    result = _clean(
-        item, limits.max_bytes, limits.seconds_per_page, {} if records is None else records
-    )
+    results = iter(_clean(fresh, limits, {} if records is None else records))
+    for item in items:
+        if item.stored:
+            out.tables["documents"].extend(
+                _document_row(f, item.doc_id, load_id, at) for f in item.files
+            )
+        else:
+            _add_rows(out, item, next(results), load_id, at)
+    return out
+
+
+def _add_rows(
+    out: BatchRows,
+    item: WorkItem,
+    result: CleanDocument | Rejection,
+    load_id: str,
+    at: datetime,
+) -> None:
     if isinstance(result, Rejection):
         _quarantine(out, item.files, item.doc_id, result, load_id, at)
-        return out
+        return
     first = item.files[0]
-    out.tables["documents"].extend(_document_row(f, item.doc_id, load_id, at) for f in item.files)
+    out.tables["documents"].extend(
+        _document_row(f, item.doc_id, load_id, at, result) for f in item.files
+    )
     out.tables["articles"].append(
         {
             "doc_id": item.doc_id,
@@ -185,10 +220,11 @@ def rows_for_item(
             "text": text,
             "label": str(label),
             "rule": rule,
+            "p_content": p,
             "load_id": load_id,
         }
-        for line_no, (text, label, rule) in enumerate(
-            zip(result.texts, result.labels, result.rules, strict=True)
+        for line_no, (text, label, rule, p) in enumerate(
+            zip(result.texts, result.labels, result.rules, _probabilities(result), strict=True)
         )
     )
     out.tables["headline_mentions"].extend(
@@ -210,7 +246,11 @@ def rows_for_item(
         for label, rule in zip(result.labels, result.rules, strict=True)
         if label not in KEPT_LABELS
     )
-    return out
+
+
+def _probabilities(doc: CleanDocument) -> tuple[float | None, ...]:
+    """The model's probability of each line (all None where the rules decided alone)."""
+    return doc.p_content or (None,) * len(doc.texts)
 
 
 @dataclass(frozen=True)
@@ -273,9 +313,7 @@ def clean_chunk(
     records: dict[str, dict[int, bytes]] = {}
     try:
         for start in range(0, len(items), ROWS_EVERY):
-            out = BatchRows()
-            for item in items[start : start + ROWS_EVERY]:
-                out.extend(rows_for_item(item, load_id, at, limits, records))
+            out = rows_for_items(items[start : start + ROWS_EVERY], load_id, at, limits, records)
             for table, rows in out.tables.items():
                 stagers[table].add(rows)
             counts += _counts(out)

@@ -29,6 +29,7 @@ from flows.settings import (
     warehouse_folder,
 )
 from flows.sources import Source
+from transforms.labeler import model_version
 from warehouse import dedup, loads, site_evidence, work_plan
 from warehouse.dedup import DedupCounts
 from warehouse.layout import Layout, new_load_id
@@ -189,7 +190,7 @@ def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -
     row = asdict(summary)
     row.pop("warehouse")
     work_plan.remember_known(layout, summary.load_id)
-    row.update(started_at=started_at, finished_at=datetime.now(UTC))
+    row.update(started_at=started_at, finished_at=datetime.now(UTC), labeler_model=model_version())
     loads.publish(layout, summary.load_id, row)
 
 

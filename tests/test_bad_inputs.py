@@ -26,7 +26,7 @@ PARAGRAPH = "The harbour council met on Tuesday and voted to repair the old pier
 QUARANTINED = {
     "empty.txt": "empty",
     "blank.txt": "blank",
-    "nul.txt": "binary",
+    "nuls.txt": "binary",  # 4% NUL bytes
     "photo.txt": "binary",
     "link-outside.txt": "outside_source",
     "dangling-link.txt": "unreadable",
@@ -43,6 +43,7 @@ INGESTED = {  # file -> a phrase its article body must contain after decoding
     "utf16.txt": "Grüße aus Köln",
     "mojibake.txt": "It’s already broken",
     "one-line.txt": PARAGRAPH.strip(),
+    "one-nul.txt": "voted to repair",  # a stray NUL is no binary file (issue 16)
     "deep.html": "deep inside",
     "malformed.html": "unclosed tags",
     "with space.txt": "space in the name",
@@ -64,7 +65,8 @@ def _make_inbox(root: Path, outside: Path) -> Path:
     files: dict[str, bytes] = {
         "empty.txt": b"",
         "blank.txt": b" \n\t \r\n",
-        "nul.txt": (body + "\x00" + body).encode(),
+        "one-nul.txt": (body + "\x00" + body).encode(),
+        "nuls.txt": (body + "\x00" * 20 + body).encode(),
         "photo.txt": b"\x89PNG\r\n\x1a\n" + os.urandom(2048),
         "latin1.txt": ("Menu\n\n" + body + " café crème.").encode("latin-1"),
         "cp1252.txt": ("Title\n\n" + body + " It’s a “quoted” word.").encode("cp1252"),

@@ -1,10 +1,13 @@
-"""Each page pattern the cleaner must handle, on small pages written for these tests."""
+"""Each page pattern the rules must recognise, on small pages written for these tests.
+
+The rules are the line model's evidence (``transforms.labeler.rules``); what the whole labeler
+keeps is judged on real pages (``make bench-quality``) and on the samples and seeds."""
 
 import textwrap
 
 import pytest
 
-from transforms.labeler import label_lines
+from transforms.labeler.rules import label_lines
 from transforms.records import Label
 
 BODY_1 = (

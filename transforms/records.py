@@ -63,6 +63,8 @@ class CleanDocument:
     # the line model's probability that each line is article text (None: blank, or the rules
     # decided alone)
     p_content: tuple[float | None, ...] = ()
+    encoding: str | None = None  # how its bytes were decoded (``Decoded``); None: given text
+    replaced_bytes: int = 0  # of its bytes, each now U+FFFD
 
     @property
     def lines(self) -> tuple[LabeledLine, ...]:
@@ -73,6 +75,15 @@ class CleanDocument:
     @property
     def n_words(self) -> int:
         return len(self.body.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A page's bytes as text, with how they were decoded."""
+
+    text: str
+    encoding: str  # Python's name of the codec: "utf-8", "utf-8-sig" (after a BOM), "cp1252"...
+    replaced_bytes: int  # bytes the encoding could not decode, each now U+FFFD
 
 
 @dataclass(frozen=True, slots=True)

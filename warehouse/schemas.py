@@ -23,6 +23,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("bytes", pa.int64()),
             ("file_size", pa.int64()),
             ("file_mtime_ns", pa.int64()),
+            ("encoding", pa.string()),  # null for bytes already stored under another path
+            ("replaced_bytes", pa.int64()),
             ("ingested_at", _TS),
             ("load_id", pa.string()),
         ]
@@ -46,6 +48,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("text", pa.string()),
             ("label", pa.string()),
             ("rule", pa.string()),
+            # the line model's probability that the line is article text (null: blank line)
+            ("p_content", pa.float32()),
             ("load_id", pa.string()),
         ]
     ),
@@ -158,6 +162,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("new_pairs", pa.int64()),
             ("duplicates", pa.int64()),
             ("lines_removed", pa.map_(pa.string(), pa.int64())),
+            ("labeler_model", pa.string()),  # the line model's version (labeler.model_version)
         ]
     ),
     "maintenance": pa.schema(

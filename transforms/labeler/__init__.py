@@ -7,7 +7,8 @@ pages. A line is article text when its probability reaches ``model.THRESHOLD``. 
 a removed line is the rules' label when they removed it too; a line only the model removed
 is ``nav`` above the first kept line, ``footer`` below the last, ``boilerplate`` between
 (rule ``model``). A line the rules removed but the model keeps is content (rule
-``model:<the rules' rule>``). The title is the rules' title; sidebar headlines are the rules'
+``model:<the rules' rule>``). The title is the rules' title, never part of the body (the
+references of real pages leave it out too); sidebar headlines are the rules'
 sidebar entries that the model did not keep. A page never comes out empty: when the model
 keeps nothing, the rules' article text stands.
 
@@ -23,13 +24,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from transforms.labeler.evidence import page_evidence
-from transforms.labeler.features import Markup, PageBatch, PageEvidence
+from transforms.labeler.evidence import LABEL_CODES, page_evidence
+from transforms.labeler.features import Floats, Markup, PageBatch, PageEvidence
 from transforms.labeler.model import THRESHOLD, content_probability, model_version
 from transforms.records import CleanDocument, Label
 
-__all__ = ["RuledPage", "decide", "label_lines", "model_version", "read_page"]
+__all__ = ["RuledPage", "decide", "kept_lines", "label_lines", "model_version", "read_page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +65,20 @@ def label_lines(
     return decide([read_page(lines, outside, markup)])[0]
 
 
-def _apply(page: RuledPage, p: np.ndarray) -> CleanDocument:
+def kept_lines(evidence: PageEvidence, p: Floats) -> npt.NDArray[np.bool_]:
+    """Which lines of a page are article text, given the model's probabilities ``p``."""
+    titles = np.asarray(evidence.rule_labels) == LABEL_CODES[Label.TITLE]
+    return np.logical_and(p >= THRESHOLD, ~titles)
+
+
+def _apply(page: RuledPage, p: Floats) -> CleanDocument:
     doc = page.doc
-    keep = p >= THRESHOLD
+    keep = kept_lines(page.evidence, p)
     if not keep.any():
         return doc
     labels, rules = list(doc.labels), list(doc.rules)
     probability: list[float | None] = [None] * len(labels)
-    kept = np.flatnonzero(keep)
+    kept = np.flatnonzero(keep).tolist()
     first, last = kept[0], kept[-1]
     for k, i in enumerate(page.rows):
         probability[i] = round(float(p[k]), 4)

@@ -53,8 +53,8 @@ def _class_table() -> npt.NDArray[np.uint8]:
             table[cp] = DIGIT
         elif cat == "Lu" or cat == "Lt":
             table[cp] = UPPER
-        elif cat == "Lo" and (0x2E80 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7AF or 0x3040 <= cp):
-            table[cp] = UNSPACED if cp < 0xF900 or cp > 0xFAFF else LOWER
+        elif cat == "Lo" and cp >= 0x2E80:  # CJK, kana, Hangul: written without spaces
+            table[cp] = UNSPACED
         elif cat[0] in "LM":
             table[cp] = LOWER
         elif ch in _SENTENCE_MARKS:
@@ -139,8 +139,10 @@ def _running_max(values: Floats, batch: PageBatch, *, reverse: bool = False) -> 
     order = (batch.page[-1] - batch.page) if reverse and batch.n_lines else batch.page
     shifted = values.astype(np.float64) + 2.0 * order
     if reverse:
-        return (np.maximum.accumulate(shifted[::-1])[::-1] - 2.0 * order).astype(np.float32)
-    return (np.maximum.accumulate(shifted) - 2.0 * order).astype(np.float32)
+        peaks: npt.NDArray[np.float64] = np.maximum.accumulate(shifted[::-1])[::-1]
+    else:
+        peaks = np.maximum.accumulate(shifted)
+    return (peaks - 2.0 * order).astype(np.float32)
 
 
 def _shift(values: Floats, batch: PageBatch, by: int, fill: float = -1.0) -> Floats:
