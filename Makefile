@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The UI test's headless browser: Debian's package, not Playwright's download (unreachable here).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint browser bench bench-quality clean
+.PHONY: demo test lint browser bench bench-quality train clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ bench: $(INSTALLED)  ## throughput: the full ingest flow against a read-and-writ
 	$(BIN)/python -m benchmarks.throughput
 
 bench-quality: $(VENV)/.bench  ## extraction quality, text and HTML, against trafilatura
+	$(BIN)/python -m benchmarks.real_pages
 	$(BIN)/python -m benchmarks.quality
+
+train: $(INSTALLED)  ## retrain the line model from ../shared/wcxb-dev (same data, same model)
+	$(BIN)/python -m training.train
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis

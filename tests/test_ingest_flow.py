@@ -249,3 +249,20 @@ def test_a_rerun_with_nothing_changed_reads_no_file_and_starts_no_worker(
     assert (summary.ingested, summary.skipped, mapped) == (0, 5, [("discover_chunk", 1)])
     summary = ingest(str(inbox), str(warehouse))  # its new stats were kept: not read again
     assert (summary.ingested, summary.skipped, mapped) == (0, 5, [("discover_chunk", 1)])
+
+
+def test_every_line_carries_the_models_probability_and_the_load_its_version(seeded):
+    from transforms.labeler import model_version
+
+    assert q(seeded, "SELECT DISTINCT labeler_model FROM loads") == [(model_version(),)]
+    counts = q(
+        seeded,
+        """SELECT count(*) FILTER (WHERE p_content IS NULL AND label <> 'blank'),
+                  count(*) FILTER (WHERE p_content IS NOT NULL AND label = 'blank'),
+                  count(*) FILTER (WHERE p_content NOT BETWEEN 0 AND 1)
+           FROM labeled_lines""",
+    )
+    assert counts == [(0, 0, 0)]
+    # what is kept is what the model scored as article text
+    kept = q(seeded, "SELECT min(p_content) FROM labeled_lines WHERE label = 'content'")
+    assert kept[0][0] >= 0.5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _QUOTES = "\"'`´‘’‚‛“”„‟«»‹›"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -19,6 +20,8 @@ _FOLD = tuple((char, "") for char in _QUOTES) + tuple((char, "-") for char in _D
 _ASCII_FOLD = tuple((char, "") for char in _QUOTES if char.isascii())  # "-" is ASCII's dash
 _DASH_RUN = re.compile(r"-{2,}")
 _LEADING_MARKER = re.compile(r"^(?:\d{1,3}[.)]|[•·*▪►▸\-–—])\s+")
+_BULLET = re.compile(r"^[•·*▪►▸\-–—]\s+")
+_NUMBER = re.compile(r"^(\d{1,3})[.):]?\s+(?=\S)")
 _BRACKETED_MARK = re.compile(r"\[\s*(?:…|\.{3})\s*\]")  # "[…]", "[...]"
 
 
@@ -116,3 +119,25 @@ def _key_of_normalized(text: str, spaced: bool) -> str:
     if text[:1].isdigit() or text[:1] in "•·*▪►▸-–—":
         text = _LEADING_MARKER.sub("", text)
     return _fold_normalized(strip_truncation(text), spaced)
+
+
+def without_list_markers(entries: Sequence[str]) -> list[str]:
+    """A list's entries as headlines alone: a leading bullet always comes off, a leading
+    number only when the entries are numbered in order (1, 2, 3, ...), so that a lone
+    "5 things to know" keeps its 5.
+
+    >>> without_list_markers(["1 Storm hits", "2 Part 4: Ferry", "• Pier"])
+    ['1 Storm hits', '2 Part 4: Ferry', 'Pier']
+    >>> without_list_markers(["1 Storm hits", "2. Part 4: Ferry", "3) Pier"])
+    ['Storm hits', 'Part 4: Ferry', 'Pier']
+    """
+    texts = [_BULLET.sub("", entry) for entry in entries]
+    numbers = [_NUMBER.match(text) for text in texts]
+    firsts = [int(m.group(1)) if m else None for m in numbers]
+    if (
+        len(texts) > 1
+        and firsts[0] is not None
+        and firsts == list(range(firsts[0], firsts[0] + len(texts)))
+    ):
+        return [text[m.end() :] for text, m in zip(texts, numbers, strict=True) if m]
+    return texts

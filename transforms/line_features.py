@@ -67,6 +67,24 @@ class LineFeatures:
     path_like: bool  # breadcrumb-shaped (see breadcrumb_parts)
 
 
+def shape_flags(f: LineFeatures) -> int:
+    """The yes/no features of a measured line as the bits of one number (for the line model).
+
+    >>> shape_flags(measure("Opinion is divided. Some experts...")) & 1
+    1
+    """
+    return (
+        f.truncated
+        | f.section_name << 1
+        | f.boilerplate << 2
+        | f.byline_like << 3
+        | f.title_like << 4
+        | f.header_like << 5
+        | f.paragraph_like << 6
+        | f.path_like << 7
+    )
+
+
 def size_of(text: str) -> int:
     """Words, or characters / 7, whichever is larger; a line of a script written without
     spaces (its "words" average more than 12 characters) counts one word per 2 characters.

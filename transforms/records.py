@@ -46,6 +46,7 @@ class HeadlineMention:
     section: str
     position: int
     truncated: bool  # ends in "...", "…" or "[…]": may be the start of a longer headline
+    line_no: int  # the input line it stands on
 
 
 @dataclass(frozen=True, slots=True)

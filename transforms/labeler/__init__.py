@@ -68,7 +68,8 @@ def label_lines(
 def kept_lines(evidence: PageEvidence, p: Floats) -> npt.NDArray[np.bool_]:
     """Which lines of a page are article text, given the model's probabilities ``p``."""
     titles = np.asarray(evidence.rule_labels) == LABEL_CODES[Label.TITLE]
-    return np.logical_and(p >= THRESHOLD, ~titles)
+    keep: npt.NDArray[np.bool_] = np.logical_and(p >= THRESHOLD, ~titles)
+    return keep
 
 
 def _apply(page: RuledPage, p: Floats) -> CleanDocument:
@@ -90,8 +91,8 @@ def _apply(page: RuledPage, p: Floats) -> CleanDocument:
             labels[i], rules[i] = where, "model"
     texts = page.evidence.texts
     body = "\n\n".join(" ".join(texts[k].split()) for k in kept)
-    kept_texts = {texts[k] for k in kept}
-    mentions = tuple(m for m in doc.mentions if m.headline not in kept_texts)
+    kept_rows = {page.rows[k] for k in kept}
+    mentions = tuple(m for m in doc.mentions if m.line_no not in kept_rows)
     return CleanDocument(
         doc.title, body, doc.texts, tuple(labels), tuple(rules), mentions, tuple(probability)
     )

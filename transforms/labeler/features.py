@@ -8,7 +8,7 @@ line, how often it repeats on the page, and, for HTML, what the markup says (lin
 tag, a form, an article element, class/id words). Which of these carry weight was measured by
 cross-validation grouped by site on real pages (``training/``), not chosen by hand.
 
->>> batch = PageBatch.of([PageEvidence(("Home", "Rain fell all day on the coast."), (1, 0))])
+>>> batch = PageBatch.of([PageEvidence(("Home", "Rain fell."), (1, 0), (32, 64))])
 >>> first_stage_matrix(batch).shape == (2, len(FIRST_STAGE_FEATURES))
 True
 """
@@ -22,8 +22,6 @@ from functools import cache
 
 import numpy as np
 import numpy.typing as npt
-
-from transforms.line_features import measure
 
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int64]
@@ -85,11 +83,12 @@ class Markup:
 
 @dataclass(frozen=True, slots=True)
 class PageEvidence:
-    """One page's non-blank lines (stripped), the rule labeler's label code for each, and,
-    for HTML, what the markup says of them."""
+    """One page's non-blank lines (stripped), the rule labeler's label code for each and the
+    shape it measured (``line_features.shape_flags``), and, for HTML, what the markup says."""
 
     texts: Sequence[str]
     rule_labels: Sequence[int]
+    shapes: Sequence[int]
     markup: Markup | None = None
 
 
@@ -196,24 +195,6 @@ def _shape_columns(texts: list[str]) -> dict[str, Floats]:
     }
 
 
-def _rule_flags(texts: list[str]) -> Floats:
-    """The rule labeler's own measurements of each line, as bits (see ``line_features``)."""
-    flags = np.empty(len(texts), dtype=np.float32)
-    for i, text in enumerate(texts):
-        f = measure(text)
-        flags[i] = (
-            f.truncated
-            | f.section_name << 1
-            | f.boilerplate << 2
-            | f.byline_like << 3
-            | f.title_like << 4
-            | f.header_like << 5
-            | f.paragraph_like << 6
-            | f.path_like << 7
-        )
-    return flags
-
-
 def _repeats(texts: list[str], batch: PageBatch) -> Floats:
     """How many lines of its page have each line's text."""
     keys = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts))
@@ -267,7 +248,9 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
         "word_length": (chars - words) / np.maximum(words, 1),
         "ends_sentence": (c["last_class"] == SENTENCE).astype(np.float32),
         "rule_label": rule_label,
-        "rule_flags": _rule_flags(texts),
+        "rule_flags": np.fromiter(
+            (shape for page in batch.pages for shape in page.shapes), dtype=np.float32
+        ),
         "repeats": _repeats(texts, batch),
         "position": pos,
         "from_end": n_page - 1 - pos,
@@ -333,4 +316,4 @@ SECOND_STAGE_EXTRA = (
     "p_page_mean", "p_page_max",
 )  # fmt: skip
 
-FIRST_STAGE_FEATURES = tuple(first_stage_columns(PageBatch.of([PageEvidence(("x",), (0,))])))
+FIRST_STAGE_FEATURES = tuple(first_stage_columns(PageBatch.of([PageEvidence(("x",), (0,), (0,))])))

@@ -48,12 +48,13 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from transforms.headline_key import headline_key, strip_truncation
+from transforms.headline_key import headline_key, strip_truncation, without_list_markers
 from transforms.line_features import (
     LineFeatures,
     breadcrumb_parts,
     has_digit,
     measure,
+    shape_flags,
 )
 from transforms.records import CleanDocument, HeadlineMention, Label
 from transforms.unwrap import rejoin_wrapped
@@ -148,17 +149,34 @@ def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) 
     A hard-wrapped text page (``unwrap.rejoin_wrapped``) is labeled as its rejoined
     paragraphs, and each of its lines gets the label and rule of the paragraph it is in.
     """
+    return read_lines(lines, outside)[0]
+
+
+def read_lines(
+    lines: Sequence[str], outside: Mapping[int, str] | None = None
+) -> tuple[CleanDocument, list[int]]:
+    """``label_lines``' document, and the shape the rules measured of each line
+    (``line_features.shape_flags``; 0 for a blank line), for the line model."""
     groups = None if outside else rejoin_wrapped(lines)
     if groups is None:
         return _label_logical_lines(lines, outside)
-    doc = _label_logical_lines([" ".join(lines[i].strip() for i in g) for g in groups], None)
-    # each line of a group takes the group's label and rule
+    doc, shapes = _label_logical_lines(
+        [" ".join(lines[i].strip() for i in g) for g in groups], None
+    )
+    # each line of a group takes the group's label, rule and shape
     labels = [label for label, g in zip(doc.labels, groups, strict=True) for _ in g]
     rules = [rule for rule, g in zip(doc.rules, groups, strict=True) for _ in g]
-    return dataclasses.replace(doc, texts=tuple(lines), labels=tuple(labels), rules=tuple(rules))
+    shapes = [shape for shape, g in zip(shapes, groups, strict=True) for _ in g]
+    mentions = tuple(dataclasses.replace(m, line_no=groups[m.line_no][0]) for m in doc.mentions)
+    doc = dataclasses.replace(
+        doc, texts=tuple(lines), labels=tuple(labels), rules=tuple(rules), mentions=mentions
+    )
+    return doc, shapes
 
 
-def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None) -> CleanDocument:
+def _label_logical_lines(
+    lines: Sequence[str], outside: Mapping[int, str] | None
+) -> tuple[CleanDocument, list[int]]:
     nonblank = [i for i, line in enumerate(lines) if line and not line.isspace()]
     page = _Page([measure(lines[i]) for i in nonblank])
     if outside:
@@ -167,12 +185,15 @@ def _label_logical_lines(lines: Sequence[str], outside: Mapping[int, str] | None
     _settle(page)
 
     labels, rules = [Label.BLANK] * len(lines), ["empty"] * len(lines)
+    shapes = [0] * len(lines)
     for k, line_no in enumerate(nonblank):  # k: the line's place among the non-blank ones
         labels[line_no], rules[line_no] = page.labels[k]
+        shapes[line_no] = shape_flags(page.feats[k])
     body = "\n\n".join(page.feats[k].text[page.kept_from.get(k, 0) :] for k in sorted(page.content))
-    return CleanDocument(
-        page.title, body, tuple(lines), tuple(labels), tuple(rules), tuple(page.mentions)
-    )
+    # a mention's line, counted among the page's non-blank lines while the rules ran
+    mentions = tuple(dataclasses.replace(m, line_no=nonblank[m.line_no]) for m in page.mentions)
+    doc = CleanDocument(page.title, body, tuple(lines), tuple(labels), tuple(rules), mentions)
+    return doc, shapes
 
 
 def _apply_rules(page: _Page) -> None:
@@ -209,7 +230,10 @@ def _settle(page: _Page) -> None:
                 changed = True
         if page.title is None:
             page.title, page.title_key = again.title, again.title_key
-        page.mentions.extend(again.mentions)
+        # the re-read page's line j is line kept[j] of this one
+        page.mentions.extend(
+            dataclasses.replace(m, line_no=kept[m.line_no]) for m in again.mentions
+        )
         if not changed:
             return
 
@@ -374,11 +398,12 @@ def _mark_sidebars(page: _Page) -> None:
             i += 1
             continue
         page.mark(i, Label.SIDEBAR_HEADER, "section_alternation")
-        for position, (h, t) in enumerate(section.entries, start=1):
-            text = page.feats[h].text
+        shown = without_list_markers([page.feats[h].text for h, _ in section.entries])
+        for position, ((h, t), text) in enumerate(zip(section.entries, shown, strict=True), 1):
             page.mark(h, Label.SIDEBAR_HEADLINE, "section_alternation")
             feats = page.feats[h]
-            mention = HeadlineMention(text, feats.key, header.text, position, feats.truncated)
+            key = feats.key if text == feats.text else headline_key(text)
+            mention = HeadlineMention(text, key, header.text, position, feats.truncated, h)
             page.mentions.append(mention)
             if t is not None:
                 page.mark(t, Label.SIDEBAR_TEASER, "section_alternation")

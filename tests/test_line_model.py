@@ -1,0 +1,72 @@
+"""The line model: batching changes nothing, training is reproducible, decisions follow it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks.synthetic_pages import generate_corpus
+from tests.conftest import SAMPLES
+from training import train
+from training.train import Corpus, build_corpus, fit_stages
+from training.wcxb import Page
+from transforms.document import build_documents, read_document
+from transforms.labeler import decide, read_page
+from transforms.labeler.features import PageBatch, first_stage_matrix
+from transforms.labeler.model import THRESHOLD
+from transforms.records import Label
+
+
+def _sample_pages():
+    return [read_page(p.read_text(encoding="utf-8").splitlines()) for p in SAMPLES.rglob("*.txt")]
+
+
+def test_a_batch_of_pages_is_labeled_as_each_page_alone():
+    pages = _sample_pages()
+    together = decide(pages)
+    alone = [decide([page])[0] for page in pages]
+    assert together == alone
+    assert len(pages) >= 10
+
+
+def test_a_pages_features_do_not_depend_on_its_neighbours_in_the_batch():
+    evidence = [page.evidence for page in _sample_pages()]
+    together = first_stage_matrix(PageBatch.of(evidence))
+    alone = np.concatenate([first_stage_matrix(PageBatch.of([ev])) for ev in evidence])
+    np.testing.assert_array_equal(together, alone)
+
+
+def test_kept_lines_are_those_the_model_scores_at_or_over_the_threshold():
+    for doc in decide(_sample_pages()):
+        for label, p in zip(doc.labels, doc.p_content, strict=True):
+            if p is not None and label is Label.CONTENT:
+                assert p >= THRESHOLD
+            elif p is not None and label is not Label.TITLE:
+                assert p < THRESHOLD
+
+
+def test_html_and_text_pages_are_decided_in_one_batch():
+    html = b"<html><body><nav>Home</nav><article><h1>Storm</h1><p>" + b"Rain fell. " * 30
+    text = "Home\n\nStorm\n\n" + "Rain fell all day on the coast. " * 10
+    reads = [read_document(html + b"</p></article></body></html>", "html"),
+             read_document(text.encode(), "text")]  # fmt: skip
+    docs = build_documents(reads)  # type: ignore[arg-type]
+    assert [d.body.startswith("Rain fell") for d in docs] == [True, True]  # type: ignore[union-attr]
+
+
+def _tiny_corpus() -> Corpus:
+    examples = []
+    for sp in generate_corpus(n_sites=6, pages_per_site=2, seed=3):
+        page = Page(sp.name, sp.site, "article", None, sp.gold_body)
+        examples.append((page, sp.text, frozenset[str]()))
+    return build_corpus(examples, "text")
+
+
+def test_training_twice_on_the_same_pages_gives_the_same_model(monkeypatch):
+    # fewer trees on one thread: the same training, small enough for the suite
+    monkeypatch.setattr(train, "ROUNDS", 30)
+    monkeypatch.setitem(train.PARAMS, "num_threads", 1)
+    corpus = _tiny_corpus()
+    everything = np.ones(len(corpus.pages), dtype=bool)
+    first = [b.model_to_string() for b in fit_stages(corpus, everything)]
+    again = [b.model_to_string() for b in fit_stages(corpus, everything)]
+    assert first == again
