@@ -2,8 +2,8 @@
 
 Rule: the rule labeler (``rules``) labels every line; the non-blank lines, stripped, with the
 code of each one's rule label (its place in ``Label``), the shape the rules measured and the
-markup's evidence, make the page's ``PageEvidence``. Training and cleaning both build it here, so the model reads at run
-time exactly what it was trained on.
+markup's evidence, make the page's ``PageEvidence``. Training and cleaning both build it
+here, so the model reads at run time exactly what it was trained on.
 
 >>> doc, rows, ev = page_evidence(["Home", "", "Rain fell all day. " * 3])
 >>> rows, ev.texts[0], len(ev.rule_labels)
