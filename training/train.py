@@ -106,7 +106,7 @@ def generated_examples() -> list[Example]:
 
 
 GENERATED_SEED = 7919
-GENERATED_SITES = 40
+GENERATED_SITES = 80
 GENERATED_PAGES = 5
 GENERATED_SITE = ""  # generated pages have no fold: always in the training part
 

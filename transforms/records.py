@@ -46,7 +46,7 @@ class HeadlineMention:
     section: str
     position: int
     truncated: bool  # ends in "...", "…" or "[…]": may be the start of a longer headline
-    line_no: int  # the input line it stands on
+    line_no: int  # the logical line it stands on, among the non-blank ones the rules read
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from transforms.labeler.evidence import LABEL_CODES, page_evidence
+from transforms.labeler.rules import RuleReading
 from transforms.labeler.features import Floats, Markup, PageBatch, PageEvidence
 from transforms.labeler.model import THRESHOLD, content_probability, model_version
 from transforms.records import CleanDocument, Label
@@ -38,8 +39,7 @@ __all__ = ["RuledPage", "decide", "kept_lines", "label_lines", "model_version", 
 class RuledPage:
     """A page the rules have read, waiting for the model's decision."""
 
-    doc: CleanDocument  # the rules' own document
-    rows: list[int]  # the numbers of the non-blank lines, in the order of the evidence
+    reading: RuleReading
     evidence: PageEvidence
 
 
@@ -54,7 +54,7 @@ def decide(pages: Sequence[RuledPage]) -> list[CleanDocument]:
     """The clean documents of ``pages``, with one call of the model for all of them."""
     batch = PageBatch.of([page.evidence for page in pages])
     p = content_probability(batch)
-    bounds = np.concatenate(([0], np.cumsum([len(page.rows) for page in pages])))
+    bounds = np.concatenate(([0], np.cumsum([len(page.evidence.texts) for page in pages])))
     return [_apply(page, p[bounds[k] : bounds[k + 1]]) for k, page in enumerate(pages)]
 
 
@@ -73,26 +73,17 @@ def kept_lines(evidence: PageEvidence, p: Floats) -> npt.NDArray[np.bool_]:
 
 
 def _apply(page: RuledPage, p: Floats) -> CleanDocument:
-    doc = page.doc
+    reading = page.reading
     keep = kept_lines(page.evidence, p)
     if not keep.any():
-        return doc
-    labels, rules = list(doc.labels), list(doc.rules)
-    probability: list[float | None] = [None] * len(labels)
+        return reading.document()
+    labels, rules = list(reading.labels), list(reading.rules)
     kept = np.flatnonzero(keep).tolist()
     first, last = kept[0], kept[-1]
-    for k, i in enumerate(page.rows):
-        probability[i] = round(float(p[k]), 4)
-        ruled_content = labels[i] is Label.CONTENT
-        if keep[k] and not ruled_content:
-            labels[i], rules[i] = Label.CONTENT, f"model:{rules[i]}"
-        elif not keep[k] and ruled_content:
-            where = Label.NAV if k < first else Label.FOOTER if k > last else Label.BOILERPLATE
-            labels[i], rules[i] = where, "model"
-    texts = page.evidence.texts
-    body = "\n\n".join(" ".join(texts[k].split()) for k in kept)
-    kept_rows = {page.rows[k] for k in kept}
-    mentions = tuple(m for m in doc.mentions if m.line_no not in kept_rows)
-    return CleanDocument(
-        doc.title, body, doc.texts, tuple(labels), tuple(rules), mentions, tuple(probability)
-    )
+    for k, label in enumerate(reading.labels):
+        if keep[k] and label is not Label.CONTENT:
+            labels[k], rules[k] = Label.CONTENT, f"model:{rules[k]}"
+        elif not keep[k] and label is Label.CONTENT:
+            labels[k] = Label.NAV if k < first else Label.FOOTER if k > last else Label.BOILERPLATE
+            rules[k] = "model"
+    return reading.document(labels, rules, [round(float(x), 4) for x in p])

@@ -34,6 +34,8 @@ _CLAUSE_MARKS = ",;:，；：、"
 _SEPARATOR_MARKS = "|»›>→/•·–—-"
 # A line of this many words or more is long: the article lies between the first and the last.
 LONG_LINE_WORDS = 20
+# The codes of the rules' labels the features single out (their places in ``Label``).
+CONTENT_CODE, TITLE_CODE = 0, 1
 WINDOWS = (1, 2, 5, 10)
 
 
@@ -238,9 +240,21 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
     rule_label = np.fromiter(
         (code for page in batch.pages for code in page.rule_labels), dtype=np.float32
     )
+    ruled_content = (rule_label == CONTENT_CODE).astype(np.float32)
+    title_at = _page_reduce(np.where(rule_label == TITLE_CODE, pos, np.inf).astype(np.float32),
+                            batch, np.minimum)  # fmt: skip
+    content_from = _page_reduce(np.where(ruled_content > 0, pos, np.inf).astype(np.float32),
+                                batch, np.minimum)  # fmt: skip
+    content_to = _page_reduce(np.where(ruled_content > 0, pos, -1).astype(np.float32),
+                              batch, np.maximum)  # fmt: skip
+    page_max_size = _page_reduce(size, batch, np.maximum)
     cols = {
         **c,
         "size": size,
+        "size_of_largest": size / np.maximum(page_max_size, 1),
+        "after_title": np.where(np.isfinite(title_at), pos - title_at, np.nan),
+        "after_ruled_content": np.where(np.isfinite(content_from), pos - content_from, np.nan),
+        "before_ruled_content_end": np.where(content_to >= 0, content_to - pos, np.nan),
         "digit_share": c["digits"] / np.maximum(chars, 1),
         "upper_share": c["uppers"] / np.maximum(letters, 1),
         "punct_share": (c["puncts"] + c["separators"]) / np.maximum(chars, 1),
@@ -257,7 +271,7 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
         "relative_position": pos / np.maximum(n_page - 1, 1),
         "page_lines": n_page,
         "page_words": page_words,
-        "page_max_size": _page_reduce(size, batch, np.maximum),
+        "page_max_size": page_max_size,
         "page_long_lines": _page_reduce(long_line, batch, np.add),
         "words_before_share": words_before / np.maximum(page_words, 1),
         "between_long": ((pos >= first_long) & (pos <= last_long)).astype(np.float32),
@@ -272,10 +286,15 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
         cols[f"size_window_{k}"] = _window_sum(size, batch, k)
         cols[f"long_window_{k}"] = _window_sum(long_line, batch, k)
         cols[f"sentence_window_{k}"] = _window_sum(cols["ends_sentence"], batch, k)
+        cols[f"ruled_content_window_{k}"] = _window_sum(ruled_content, batch, k)
     markup = _markup_columns(batch)
     cols.update(markup)
     link_share = markup["link_chars"] / np.maximum(chars, 1)
     cols["link_share"] = link_share
+    cols["prev_tag"] = _shift(markup["tag"], batch, -1, np.nan)
+    cols["next_tag"] = _shift(markup["tag"], batch, 1, np.nan)
+    cols["page_in_article"] = _page_reduce(markup["in_article"], batch, np.add) / n_page
+    cols["page_content_name"] = _page_reduce(markup["content_name"], batch, np.add) / n_page
     for k in (2, 5):
         linked = _window_sum(np.nan_to_num(markup["link_chars"]), batch, k)
         cols[f"link_share_window_{k}"] = np.where(
@@ -286,7 +305,7 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
 
 FIRST_STAGE_FEATURES: tuple[str, ...] = ()  # filled below from one sample's columns
 CATEGORICAL = ("first_class", "last_class", "rule_label", "prev_rule_label", "next_rule_label",
-               "tag", "region")  # fmt: skip
+               "tag", "prev_tag", "next_tag", "region")  # fmt: skip
 
 
 def first_stage_matrix(batch: PageBatch) -> Floats:
@@ -300,8 +319,10 @@ def second_stage_matrix(batch: PageBatch, first: Floats, p: Floats) -> Floats:
     them: the mean over windows, the nearest likely line above and below, the page's mean."""
     extra = [p, _shift(p, batch, -1, 0.0), _shift(p, batch, 1, 0.0)]
     ones = np.ones_like(p)
-    for k in WINDOWS:
+    likely = (p >= 0.5).astype(np.float32)
+    for k in (*WINDOWS, 20):
         extra.append(_window_sum(p, batch, k) / _window_sum(ones, batch, k))
+        extra.append(_window_sum(likely, batch, k))
     extra += [
         _running_max(p, batch),
         _running_max(p, batch, reverse=True),
@@ -312,8 +333,9 @@ def second_stage_matrix(batch: PageBatch, first: Floats, p: Floats) -> Floats:
 
 
 SECOND_STAGE_EXTRA = (
-    "p", "p_prev", "p_next", *(f"p_window_{k}" for k in WINDOWS), "p_max_above", "p_max_below",
-    "p_page_mean", "p_page_max",
+    "p", "p_prev", "p_next",
+    *(f"{name}_{k}" for k in (*WINDOWS, 20) for name in ("p_window", "likely_window")),
+    "p_max_above", "p_max_below", "p_page_mean", "p_page_max",
 )  # fmt: skip
 
 FIRST_STAGE_FEATURES = tuple(first_stage_columns(PageBatch.of([PageEvidence(("x",), (0,), (0,))])))

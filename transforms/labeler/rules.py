@@ -142,6 +142,55 @@ class _Page:
             self.mark(i, label, rule)
 
 
+@dataclass(frozen=True, slots=True)
+class RuleReading:
+    """What the rules make of a page, one entry per non-blank *logical* line (a line, or a
+    rejoined paragraph of a hard-wrapped page), before anything decides what is kept."""
+
+    lines: tuple[str, ...]  # the input lines, as they came
+    texts: tuple[str, ...]  # each logical line, single-spaced
+    members: tuple[tuple[int, ...], ...]  # the input lines each logical line is made of
+    labels: tuple[Label, ...]
+    rules: tuple[str, ...]
+    shapes: tuple[int, ...]  # line_features.shape_flags of each logical line
+    kept_from: tuple[int, ...]  # characters a kept line drops at its start (a glued title)
+    title: str | None
+    mentions: tuple[HeadlineMention, ...]  # line_no: the logical line
+
+    def document(
+        self,
+        labels: Sequence[Label] | None = None,
+        rules: Sequence[str] | None = None,
+        p_content: Sequence[float] = (),
+    ) -> CleanDocument:
+        """The clean document when each logical line gets ``labels`` and ``rules`` (the
+        rules' own by default) and the model's ``p_content``: every input line takes its
+        logical line's label; the body is the content lines; a sidebar headline that is
+        content is no mention."""
+        labels, rules = labels or self.labels, rules or self.rules
+        n = len(self.lines)
+        line_labels, line_rules = [Label.BLANK] * n, ["empty"] * n
+        line_p: list[float | None] = [None] * n
+        for k, members in enumerate(self.members):
+            for i in members:
+                line_labels[i], line_rules[i] = labels[k], rules[k]
+                if p_content:
+                    line_p[i] = p_content[k]
+        content = [k for k, label in enumerate(labels) if label is Label.CONTENT]
+        body = "\n\n".join(self.texts[k][self.kept_from[k] :] for k in content)
+        kept = set(content)
+        mentions = tuple(m for m in self.mentions if m.line_no not in kept)
+        return CleanDocument(
+            self.title,
+            body,
+            self.lines,
+            tuple(line_labels),
+            tuple(line_rules),
+            mentions,
+            tuple(line_p) if p_content else (),
+        )
+
+
 def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) -> CleanDocument:
     """Label each line of ``lines`` and assemble the clean document; ``outside`` maps the
     numbers of lines the markup places outside the article to their region (rule 4).
@@ -149,51 +198,36 @@ def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) 
     A hard-wrapped text page (``unwrap.rejoin_wrapped``) is labeled as its rejoined
     paragraphs, and each of its lines gets the label and rule of the paragraph it is in.
     """
-    return read_lines(lines, outside)[0]
+    return read_lines(lines, outside).document()
 
 
-def read_lines(
-    lines: Sequence[str], outside: Mapping[int, str] | None = None
-) -> tuple[CleanDocument, list[int]]:
-    """``label_lines``' document, and the shape the rules measured of each line
-    (``line_features.shape_flags``; 0 for a blank line), for the line model."""
+def read_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) -> RuleReading:
+    """What the rules make of ``lines`` (see ``label_lines``), line by logical line."""
     groups = None if outside else rejoin_wrapped(lines)
     if groups is None:
-        return _label_logical_lines(lines, outside)
-    doc, shapes = _label_logical_lines(
-        [" ".join(lines[i].strip() for i in g) for g in groups], None
-    )
-    # each line of a group takes the group's label, rule and shape
-    labels = [label for label, g in zip(doc.labels, groups, strict=True) for _ in g]
-    rules = [rule for rule, g in zip(doc.rules, groups, strict=True) for _ in g]
-    shapes = [shape for shape, g in zip(shapes, groups, strict=True) for _ in g]
-    mentions = tuple(dataclasses.replace(m, line_no=groups[m.line_no][0]) for m in doc.mentions)
-    doc = dataclasses.replace(
-        doc, texts=tuple(lines), labels=tuple(labels), rules=tuple(rules), mentions=mentions
-    )
-    return doc, shapes
-
-
-def _label_logical_lines(
-    lines: Sequence[str], outside: Mapping[int, str] | None
-) -> tuple[CleanDocument, list[int]]:
-    nonblank = [i for i, line in enumerate(lines) if line and not line.isspace()]
-    page = _Page([measure(lines[i]) for i in nonblank])
+        logical: Sequence[str] = lines
+        members: list[tuple[int, ...]] = [(i,) for i in range(len(lines))]
+    else:
+        logical = [" ".join(lines[i].strip() for i in g) for g in groups]
+        members = [tuple(g) for g in groups]
+    nonblank = [i for i, line in enumerate(logical) if line and not line.isspace()]
+    page = _Page([measure(logical[i]) for i in nonblank])
     if outside:
         page.outside = {k: outside[i] for k, i in enumerate(nonblank) if i in outside}
     _apply_rules(page)
     _settle(page)
-
-    labels, rules = [Label.BLANK] * len(lines), ["empty"] * len(lines)
-    shapes = [0] * len(lines)
-    for k, line_no in enumerate(nonblank):  # k: the line's place among the non-blank ones
-        labels[line_no], rules[line_no] = page.labels[k]
-        shapes[line_no] = shape_flags(page.feats[k])
-    body = "\n\n".join(page.feats[k].text[page.kept_from.get(k, 0) :] for k in sorted(page.content))
-    # a mention's line, counted among the page's non-blank lines while the rules ran
-    mentions = tuple(dataclasses.replace(m, line_no=nonblank[m.line_no]) for m in page.mentions)
-    doc = CleanDocument(page.title, body, tuple(lines), tuple(labels), tuple(rules), mentions)
-    return doc, shapes
+    verdicts = [page.labels[k] for k in range(len(page.feats))]
+    return RuleReading(
+        lines=tuple(lines),
+        texts=tuple(f.text for f in page.feats),
+        members=tuple(members[i] for i in nonblank),
+        labels=tuple(label for label, _ in verdicts),
+        rules=tuple(rule for _, rule in verdicts),
+        shapes=tuple(shape_flags(f) for f in page.feats),
+        kept_from=tuple(page.kept_from.get(k, 0) for k in range(len(nonblank))),
+        title=page.title,
+        mentions=tuple(page.mentions),
+    )
 
 
 def _apply_rules(page: _Page) -> None:
