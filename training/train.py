@@ -18,7 +18,7 @@ import numpy as np
 from benchmarks.synthetic_pages import generate_corpus
 from training.wcxb import Page, aligned_labels, load_pages, score
 from transforms.document import read_document
-from transforms.labeler import kept_lines
+from transforms.labeler import decided_probability, kept_lines
 from transforms.labeler.features import (
     CATEGORICAL,
     FIRST_STAGE_FEATURES,
@@ -174,7 +174,7 @@ def texts_kept(corpus: Corpus, p: np.ndarray) -> dict[str, str]:
     out = {}
     at = 0
     for page, ev in zip(corpus.pages, corpus.batch.pages, strict=True):
-        keep = kept_lines(ev, p[at : at + len(ev.texts)])
+        keep = kept_lines(ev, decided_probability(ev, p[at : at + len(ev.texts)]))
         at += len(ev.texts)
         out[page.id] = "\n".join(text for text, k in zip(ev.texts, keep, strict=True) if k)
     return out

@@ -3,7 +3,8 @@ real pages weighs their verdicts with the rest of the evidence and decides what 
 
 Rule: ``read_page`` runs the rules (``rules``) and gathers each non-blank line's evidence
 (``evidence``, ``features``); ``decide`` asks the model (``model``) once for a whole batch of
-pages. A line is article text when its probability reaches ``model.THRESHOLD``. The kind of
+pages. A line is article text when its probability reaches ``model.THRESHOLD``; the lines of
+a sidebar section the rules found share their mean (``decided_probability``). The kind of
 a removed line is the rules' label when they removed it too; a line only the model removed
 is ``nav`` above the first kept line, ``footer`` below the last, ``boilerplate`` between
 (rule ``model``). A line the rules removed but the model keeps is content (rule
@@ -27,12 +28,20 @@ import numpy as np
 import numpy.typing as npt
 
 from transforms.labeler.evidence import LABEL_CODES, page_evidence
-from transforms.labeler.rules import RuleReading
 from transforms.labeler.features import Floats, Markup, PageBatch, PageEvidence
 from transforms.labeler.model import THRESHOLD, content_probability, model_version
+from transforms.labeler.rules import RuleReading
 from transforms.records import CleanDocument, Label
 
-__all__ = ["RuledPage", "decide", "kept_lines", "label_lines", "model_version", "read_page"]
+__all__ = [
+    "RuledPage",
+    "decide",
+    "decided_probability",
+    "kept_lines",
+    "label_lines",
+    "model_version",
+    "read_page",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +74,37 @@ def label_lines(
     return decide([read_page(lines, outside, markup)])[0]
 
 
-def kept_lines(evidence: PageEvidence, p: Floats) -> npt.NDArray[np.bool_]:
-    """Which lines of a page are article text, given the model's probabilities ``p``."""
+def decided_probability(evidence: PageEvidence, p: Floats) -> Floats:
+    """The model's probabilities ``p`` as the decision reads them: a run of lines the rules
+    read as one sidebar section shares its lines' mean, so a list is kept or removed whole
+    (no entry of a sidebar stays, no item of an article's own list goes)."""
+    codes = np.asarray(evidence.rule_labels)
+    in_section = np.isin(codes, SECTION_CODES)
+    if not in_section.any():
+        return p
+    starts = in_section & ~np.concatenate(([False], in_section[:-1]))
+    run = np.cumsum(starts) * in_section  # 0: no section; 1, 2, ...: the page's sections
+    mean = np.bincount(run, weights=p) / np.maximum(np.bincount(run), 1)
+    return np.where(in_section, mean[run], p).astype(np.float32)
+
+
+def kept_lines(evidence: PageEvidence, decided: Floats) -> npt.NDArray[np.bool_]:
+    """Which lines of a page are article text, given ``decided_probability``: those at or
+    over the threshold, except the rules' title."""
     titles = np.asarray(evidence.rule_labels) == LABEL_CODES[Label.TITLE]
-    keep: npt.NDArray[np.bool_] = np.logical_and(p >= THRESHOLD, ~titles)
+    keep: npt.NDArray[np.bool_] = np.logical_and(decided >= THRESHOLD, ~titles)
     return keep
+
+
+SECTION_CODES = [
+    LABEL_CODES[label]
+    for label in (Label.SIDEBAR_HEADER, Label.SIDEBAR_HEADLINE, Label.SIDEBAR_TEASER)
+]
 
 
 def _apply(page: RuledPage, p: Floats) -> CleanDocument:
     reading = page.reading
+    p = decided_probability(page.evidence, p)
     keep = kept_lines(page.evidence, p)
     if not keep.any():
         return reading.document()
