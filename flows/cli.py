@@ -110,35 +110,10 @@ def _prefect_problem() -> str | None:
     return None
 
 
-def _writer_problem(warehouse: str) -> str | None:
-    """Why this process cannot write ``warehouse`` now (another run holds it, or it is not
-    writable), else None; checked before Prefect starts, so the user sees one line and no
-    flow traceback."""
-    from warehouse.layout import Layout
-    from warehouse.lock import WarehouseBusy, writer_lock
-
-    try:
-        with writer_lock(Layout.at(warehouse)):
-            return None
-    except WarehouseBusy as err:
-        return str(err)
-    except OSError as err:
-        return f"cannot write the warehouse {warehouse}: {err.strerror or err}"
-
-
-def _source_problem(location: str) -> str | None:
-    """Why SOURCE cannot be read (a missing folder, an unreachable object store), else None."""
-    from flows.sources import Source
-
-    try:
-        found = Source.at(location).exists()
-    except Exception as err:  # any fsspec back end's error: credentials, network, bucket
-        return f"cannot read SOURCE {location}: {err}"
-    return None if found else f"SOURCE {location} is not a folder"
-
-
 def _run(args: argparse.Namespace) -> int:
-    if (problem := _source_problem(args.source)) is not None:
+    from flows.preflight import source_problem, writer_problem
+
+    if (problem := source_problem(args.source)) is not None:
         return _fail(problem, EXIT_USAGE)
     if args.batch_size < 1 or args.max_file_mb <= 0 or args.max_page_seconds <= 0:
         return _fail(
@@ -148,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
         # an embedded server lives in this process only: each Dask worker would start its own
         return _fail("--dask-address needs a Prefect server: set PREFECT_API_URL", EXIT_USAGE)
     warehouse = warehouse_folder(args.warehouse)
-    if (problem := _writer_problem(warehouse) or _prefect_problem()) is not None:
+    if (problem := writer_problem(warehouse) or _prefect_problem()) is not None:
         return _fail(problem)
     from flows.ingest import ingest  # imported late: Prefect takes seconds to import
     from warehouse.lock import WarehouseBusy
@@ -179,10 +154,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from flows.preflight import source_problem
     from flows.sources import Source
     from warehouse.layout import Layout
 
-    if (problem := _source_problem(args.source)) is not None:
+    if (problem := source_problem(args.source)) is not None:
         return _fail(problem, EXIT_USAGE)
     if (args.every is not None and args.every <= 0) or args.batch_size < 1:
         return _fail("--every and --batch-size must be positive", EXIT_USAGE)
@@ -200,8 +176,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _maintain(args: argparse.Namespace) -> int:
+    from flows.preflight import writer_problem
+
     warehouse = warehouse_folder(args.warehouse)
-    if (problem := _writer_problem(warehouse) or _prefect_problem()) is not None:
+    if (problem := writer_problem(warehouse) or _prefect_problem()) is not None:
         return _fail(problem)
     from flows.maintain import maintain
     from warehouse.lock import WarehouseBusy

@@ -15,11 +15,13 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
+from prefect.states import Failed, State
 from prefect.task_runners import TaskRunner
 
 from flows.batch_rows import BatchCounts, clean_chunk
 from flows.discover import WalkPart, discover_chunk, walk_parts, work_items
 from flows.parallel import map_chunks, pool_for_run
+from flows.preflight import source_problem
 from flows.run_report import IngestSummary, by_label, removed_table, summary_markdown
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
@@ -231,14 +233,16 @@ def ingest(
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     max_page_seconds: float = DEFAULT_MAX_PAGE_SECONDS,
     dask_address: str | None = None,
-) -> IngestSummary:
+) -> IngestSummary | State:
     """Ingest every page under ``source`` (.txt, .html, .htm, JSON Lines; optionally .gz)
     into the warehouse as one load; with ``dask_address``, discover and clean on that Dask
     cluster."""
     logger = get_run_logger()
+    if (problem := source_problem(source)) is not None:
+        # one line and a Failed run (a deployed tick on a missing inbox), not a traceback
+        logger.error(problem)
+        return Failed(message=problem)
     pages = Source.at(source)
-    if not pages.exists():
-        raise FileNotFoundError(f"SOURCE {source} is not a folder")
     layout = Layout.at(warehouse_folder(warehouse))
     started_at = datetime.now(UTC)
     job = LoadJob(
