@@ -8,12 +8,13 @@ import sys
 from collections.abc import Sequence
 
 from flows.output_formats import FORMATS, RENDERERS
-from flows.prefect_api import unreachable_reason
+from flows.prefect_api import start_embedded_server, unreachable_reason
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
     apply_prefect_defaults,
+    serve_from_here,
     warehouse_folder,
 )
 
@@ -101,12 +102,18 @@ def _fail(message: str, code: int = EXIT_FAILED) -> int:
 
 
 def _prefect_problem() -> str | None:
-    """Why Prefect cannot be used now (a PREFECT_API_URL that does not answer), else None
-    after setting the embedded-server defaults; call before importing Prefect."""
+    """Why Prefect cannot be used now (a PREFECT_API_URL that does not answer, an embedded
+    server that does not start), else None after setting the embedded server's defaults and,
+    with no PREFECT_API_URL, starting it; call before importing Prefect."""
     api_url = os.environ.get("PREFECT_API_URL")
     if api_url and (reason := unreachable_reason(api_url)):
         return reason
     apply_prefect_defaults()
+    if not api_url:
+        try:
+            start_embedded_server()
+        except RuntimeError as err:  # it did not answer within its start-up timeout
+            return f"Prefect's embedded server did not start: {err}"
     return None
 
 
@@ -170,6 +177,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     parameters = {"source": source, "warehouse": warehouse, "batch_size": args.batch_size}
     schedule = {"interval": args.every} if args.every else {"cron": args.cron or DEFAULT_CRON}
+    serve_from_here()  # each flow run exits when this process is gone (flows.lifeline)
     # one run at a time: a tick that comes while a run is still going waits for it
     ingest.serve(name="pagewash-serve", parameters=parameters, global_limit=1, **schedule)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from prefect.task_runners import TaskRunner
 
 from flows.batch_rows import BatchCounts, clean_chunk
 from flows.discover import WalkPart, discover_chunk, walk_parts, work_items
+from flows.lifeline import exit_with
 from flows.parallel import map_chunks, pool_for_run
 from flows.preflight import source_problem
 from flows.run_report import IngestSummary, by_label, removed_table, summary_markdown
@@ -28,6 +30,7 @@ from flows.settings import (
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
     Limits,
+    served_by,
     warehouse_folder,
 )
 from flows.sources import Source
@@ -237,6 +240,8 @@ def ingest(
     """Ingest every page under ``source`` (.txt, .html, .htm, JSON Lines; optionally .gz)
     into the warehouse as one load; with ``dask_address``, discover and clean on that Dask
     cluster."""
+    if (server := served_by()) is not None and server != os.getpid():
+        exit_with(server)  # a run `pagewash serve` started ends with it, however it ends
     logger = get_run_logger()
     if (problem := source_problem(source)) is not None:
         # one line and a Failed run (a deployed tick on a missing inbox), not a traceback
