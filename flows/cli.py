@@ -13,6 +13,7 @@ from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
+    DEFAULT_PRUNE_RUNS_DAYS,
     apply_prefect_defaults,
     serve_from_here,
     warehouse_folder,
@@ -88,6 +89,14 @@ def _parser() -> argparse.ArgumentParser:
         "maintain", help="compact small Parquet files and refresh the derived tables"
     )
     maintain.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
+    maintain.add_argument(
+        "--prune-runs",
+        type=float,
+        default=DEFAULT_PRUNE_RUNS_DAYS,
+        metavar="DAYS",
+        help="delete this project's finished Prefect flow runs (and their artifacts) due over "
+        f"DAYS ago (default: {DEFAULT_PRUNE_RUNS_DAYS:g}; 0 keeps them all)",
+    )
 
     query = commands.add_parser("query", help="run read-only DuckDB SQL over the warehouse tables")
     query.add_argument("sql", metavar="SQL")
@@ -186,6 +195,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _maintain(args: argparse.Namespace) -> int:
     from flows.preflight import writer_problem
 
+    if args.prune_runs < 0:
+        return _fail("--prune-runs must be 0 or more days", EXIT_USAGE)
     warehouse = warehouse_folder(args.warehouse)
     if (problem := writer_problem(warehouse) or _prefect_problem()) is not None:
         return _fail(problem)
@@ -193,12 +204,13 @@ def _maintain(args: argparse.Namespace) -> int:
     from warehouse.lock import WarehouseBusy
 
     try:
-        summary = maintain(warehouse)
+        summary = maintain(warehouse, prune_runs_days=args.prune_runs)
     except WarehouseBusy as err:  # another run took the lock since the check above
         return _fail(str(err))
     print(f"\nmaintenance {summary.run_id} of {summary.warehouse}: {summary.verdict}")
     for t in summary.tables:
         print(f"  {t.table:<18} {t.files_before:>5} -> {t.files_after:<5} files  {t.action}")
+    print(f"Prefect server: {summary.pruned}")
     return 0
 
 

@@ -22,6 +22,8 @@ DEFAULT_MAX_PAGE_SECONDS = 60.0
 DEFAULT_TARGET_FILE_MB = 128
 # ... once a table has this many of them (a day of hourly loads leaves 24 or more).
 DEFAULT_MIN_SMALL_FILES = 8
+# The maintain flow deletes this project's finished flow runs (and artifacts) due longer ago.
+DEFAULT_PRUNE_RUNS_DAYS = 30.0
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,7 @@ def _wait_for_final(deployed: Deployed, run_id: str, seconds: float = 240) -> di
         "SCHEDULED",
         "PENDING",
         "RUNNING",
+        "CANCELLING",
     ):
         assert time.monotonic() < deadline, f"run still {run['state']['name']} after {seconds} s"
         time.sleep(2)
@@ -157,9 +158,9 @@ def deployed(prefect_server, tmp_path_factory) -> Iterator[Deployed]:
     env = {**os.environ, "PREFECT_API_URL": api}
     env.pop("PAGEWASH_HOME", None)
     _prefect(env, "work-pool", "create", "pagewash", "--type", "process", "--overwrite")
-    # One run at a time, as an hourly schedule gives: the interval test's 10 s ticks would
-    # otherwise overlap on one warehouse, and the second would stop at its lock.
-    _prefect(env, "work-pool", "set-concurrency-limit", "pagewash", "1")
+    # No pool-wide limit: scheduled-ingest's own (one run, CANCEL_NEW) keeps the interval
+    # test's 10 s ticks from overlapping on one warehouse, and the late-ticks test needs the
+    # worker to take every late run at once, as it does after an outage.
     deployed_at = datetime.now(UTC)
     _prefect(env, "--no-prompt", "deploy", "--all")
     # prefect.yaml's deployments only: other tests serve flows on the same server
@@ -395,3 +396,30 @@ def test_a_tick_on_a_missing_inbox_fails_with_one_line_naming_it(deployed):
 
     assert wait_for(logged, 30), "no error line in the run's log"
     assert errors[0] == want, errors
+
+
+def test_scheduled_ingest_runs_one_at_a_time_and_cancels_a_colliding_tick(deployed):
+    record = deployed.deployments["ingest/scheduled-ingest"]
+    assert record["global_concurrency_limit"]["limit"] == 1
+    assert record["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+
+
+def test_ticks_missed_in_an_outage_run_once_not_once_each(deployed, tmp_path):
+    """Three hourly ticks left Late by an outage (due 3, 2 and 1 hours ago) are taken by the
+    worker together when it is back: one loads, the other two are cancelled."""
+    record = deployed.deployments["ingest/scheduled-ingest"]
+    warehouse = tmp_path / "wh"
+    parameters = {"source": str(SAMPLES), "warehouse": str(warehouse)}
+    now = datetime.now(UTC)
+    runs = []
+    for hours in (3, 2, 1):
+        due = (now - timedelta(hours=hours)).isoformat()
+        body = {
+            "parameters": parameters,
+            "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": due}},
+        }
+        runs.append(_post(deployed.api, f"/deployments/{record['id']}/create_flow_run", body))
+    states = sorted(_wait_for_final(deployed, run["id"])["state"]["type"] for run in runs)
+    assert states == ["CANCELLED", "CANCELLED", "COMPLETED"], states
+    rows = run_query(Layout.at(warehouse), "SELECT files_seen, ingested FROM loads").rows
+    assert rows == [(14, 14)]
