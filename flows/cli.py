@@ -8,12 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from flows.output_formats import FORMATS, RENDERERS
-from flows.prefect_api import unreachable_reason
+from flows.prefect_api import start_embedded_server, unreachable_reason
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
+    DEFAULT_PRUNE_RUNS_DAYS,
     apply_prefect_defaults,
+    serve_from_here,
     warehouse_folder,
 )
 
@@ -87,6 +89,14 @@ def _parser() -> argparse.ArgumentParser:
         "maintain", help="compact small Parquet files and refresh the derived tables"
     )
     maintain.add_argument("--warehouse", metavar="DIR", help=warehouse_help)
+    maintain.add_argument(
+        "--prune-runs",
+        type=float,
+        default=DEFAULT_PRUNE_RUNS_DAYS,
+        metavar="DAYS",
+        help="delete this project's finished Prefect flow runs (and their artifacts) due over "
+        f"DAYS ago (default: {DEFAULT_PRUNE_RUNS_DAYS:g}; 0 keeps them all)",
+    )
 
     query = commands.add_parser("query", help="run read-only DuckDB SQL over the warehouse tables")
     query.add_argument("sql", metavar="SQL")
@@ -101,44 +111,25 @@ def _fail(message: str, code: int = EXIT_FAILED) -> int:
 
 
 def _prefect_problem() -> str | None:
-    """Why Prefect cannot be used now (a PREFECT_API_URL that does not answer), else None
-    after setting the embedded-server defaults; call before importing Prefect."""
+    """Why Prefect cannot be used now (a PREFECT_API_URL that does not answer, an embedded
+    server that does not start), else None after setting the embedded server's defaults and,
+    with no PREFECT_API_URL, starting it; call before importing Prefect."""
     api_url = os.environ.get("PREFECT_API_URL")
     if api_url and (reason := unreachable_reason(api_url)):
         return reason
     apply_prefect_defaults()
+    if not api_url:
+        try:
+            start_embedded_server()
+        except RuntimeError as err:  # it did not answer within its start-up timeout
+            return f"Prefect's embedded server did not start: {err}"
     return None
 
 
-def _writer_problem(warehouse: str) -> str | None:
-    """Why this process cannot write ``warehouse`` now (another run holds it, or it is not
-    writable), else None; checked before Prefect starts, so the user sees one line and no
-    flow traceback."""
-    from warehouse.layout import Layout
-    from warehouse.lock import WarehouseBusy, writer_lock
-
-    try:
-        with writer_lock(Layout.at(warehouse)):
-            return None
-    except WarehouseBusy as err:
-        return str(err)
-    except OSError as err:
-        return f"cannot write the warehouse {warehouse}: {err.strerror or err}"
-
-
-def _source_problem(location: str) -> str | None:
-    """Why SOURCE cannot be read (a missing folder, an unreachable object store), else None."""
-    from flows.sources import Source
-
-    try:
-        found = Source.at(location).exists()
-    except Exception as err:  # any fsspec back end's error: credentials, network, bucket
-        return f"cannot read SOURCE {location}: {err}"
-    return None if found else f"SOURCE {location} is not a folder"
-
-
 def _run(args: argparse.Namespace) -> int:
-    if (problem := _source_problem(args.source)) is not None:
+    from flows.preflight import source_problem, writer_problem
+
+    if (problem := source_problem(args.source)) is not None:
         return _fail(problem, EXIT_USAGE)
     if args.batch_size < 1 or args.max_file_mb <= 0 or args.max_page_seconds <= 0:
         return _fail(
@@ -148,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
         # an embedded server lives in this process only: each Dask worker would start its own
         return _fail("--dask-address needs a Prefect server: set PREFECT_API_URL", EXIT_USAGE)
     warehouse = warehouse_folder(args.warehouse)
-    if (problem := _writer_problem(warehouse) or _prefect_problem()) is not None:
+    if (problem := writer_problem(warehouse) or _prefect_problem()) is not None:
         return _fail(problem)
     from flows.ingest import ingest  # imported late: Prefect takes seconds to import
     from warehouse.lock import WarehouseBusy
@@ -179,10 +170,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from flows.preflight import source_problem
     from flows.sources import Source
     from warehouse.layout import Layout
 
-    if (problem := _source_problem(args.source)) is not None:
+    if (problem := source_problem(args.source)) is not None:
         return _fail(problem, EXIT_USAGE)
     if (args.every is not None and args.every <= 0) or args.batch_size < 1:
         return _fail("--every and --batch-size must be positive", EXIT_USAGE)
@@ -194,25 +186,31 @@ def _serve(args: argparse.Namespace) -> int:
 
     parameters = {"source": source, "warehouse": warehouse, "batch_size": args.batch_size}
     schedule = {"interval": args.every} if args.every else {"cron": args.cron or DEFAULT_CRON}
+    serve_from_here()  # each flow run exits when this process is gone (flows.lifeline)
     # one run at a time: a tick that comes while a run is still going waits for it
     ingest.serve(name="pagewash-serve", parameters=parameters, global_limit=1, **schedule)
     return 0
 
 
 def _maintain(args: argparse.Namespace) -> int:
+    from flows.preflight import writer_problem
+
+    if args.prune_runs < 0:
+        return _fail("--prune-runs must be 0 or more days", EXIT_USAGE)
     warehouse = warehouse_folder(args.warehouse)
-    if (problem := _writer_problem(warehouse) or _prefect_problem()) is not None:
+    if (problem := writer_problem(warehouse) or _prefect_problem()) is not None:
         return _fail(problem)
     from flows.maintain import maintain
     from warehouse.lock import WarehouseBusy
 
     try:
-        summary = maintain(warehouse)
+        summary = maintain(warehouse, prune_runs_days=args.prune_runs)
     except WarehouseBusy as err:  # another run took the lock since the check above
         return _fail(str(err))
     print(f"\nmaintenance {summary.run_id} of {summary.warehouse}: {summary.verdict}")
     for t in summary.tables:
         print(f"  {t.table:<18} {t.files_before:>5} -> {t.files_after:<5} files  {t.action}")
+    print(f"Prefect server: {summary.pruned}")
     return 0
 
 

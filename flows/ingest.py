@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -15,17 +16,21 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
+from prefect.states import Failed, State
 from prefect.task_runners import TaskRunner
 
 from flows.batch_rows import BatchCounts, clean_chunk
 from flows.discover import WalkPart, discover_chunk, walk_parts, work_items
+from flows.lifeline import exit_with
 from flows.parallel import map_chunks, pool_for_run
+from flows.preflight import source_problem
 from flows.run_report import IngestSummary, by_label, removed_table, summary_markdown
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
     Limits,
+    served_by,
     warehouse_folder,
 )
 from flows.sources import Source
@@ -231,14 +236,18 @@ def ingest(
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     max_page_seconds: float = DEFAULT_MAX_PAGE_SECONDS,
     dask_address: str | None = None,
-) -> IngestSummary:
+) -> IngestSummary | State:
     """Ingest every page under ``source`` (.txt, .html, .htm, JSON Lines; optionally .gz)
     into the warehouse as one load; with ``dask_address``, discover and clean on that Dask
     cluster."""
+    if (server := served_by()) is not None and server != os.getpid():
+        exit_with(server)  # a run `pagewash serve` started ends with it, however it ends
     logger = get_run_logger()
+    if (problem := source_problem(source)) is not None:
+        # one line and a Failed run (a deployed tick on a missing inbox), not a traceback
+        logger.error(problem)
+        return Failed(message=problem)
     pages = Source.at(source)
-    if not pages.exists():
-        raise FileNotFoundError(f"SOURCE {source} is not a folder")
     layout = Layout.at(warehouse_folder(warehouse))
     started_at = datetime.now(UTC)
     job = LoadJob(

@@ -5,13 +5,21 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from uuid import UUID
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 
 from flows.maintain_report import MaintenanceSummary, summary_markdown, table_reports, verdict
-from flows.settings import DEFAULT_MIN_SMALL_FILES, DEFAULT_TARGET_FILE_MB, warehouse_folder
+from flows.prune_runs import Pruned, prune_flow_runs
+from flows.settings import (
+    DEFAULT_MIN_SMALL_FILES,
+    DEFAULT_PRUNE_RUNS_DAYS,
+    DEFAULT_TARGET_FILE_MB,
+    warehouse_folder,
+)
 from warehouse import compaction, derived, loads
 from warehouse.compaction import CompactionRule, Plan, StoredFile
 from warehouse.layout import Layout, new_load_id
@@ -70,15 +78,25 @@ def commit(layout: Layout, run_id: str, rewrites: Sequence[Rewrite]) -> None:
     commit_maintenance(layout, run_id, rewrites, datetime.now(UTC))
 
 
+@task(name="prune flow runs", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def prune_runs(days: float, keep: UUID | None) -> Pruned:
+    """Delete this project's finished flow runs older than ``days``, and their artifacts."""
+    pruned = prune_flow_runs(days, keep)
+    get_run_logger().info("Prefect server: %s", pruned.describe())
+    return pruned
+
+
 @flow(name="maintain", log_prints=True)
 def maintain(
     warehouse: str | None = None,
     target_file_mb: float = DEFAULT_TARGET_FILE_MB,
     min_small_files: int = DEFAULT_MIN_SMALL_FILES,
+    prune_runs_days: float = DEFAULT_PRUNE_RUNS_DAYS,
 ) -> MaintenanceSummary:
     """Merge the small files (under ``target_file_mb`` of data) of each table that has at
     least ``min_small_files`` of them into files of about that size, and rebuild the derived
-    tables, as one atomic commit."""
+    tables, as one atomic commit; then delete this project's finished flow runs (and their
+    artifacts) due more than ``prune_runs_days`` ago (0: none)."""
     logger = get_run_logger()
     layout = Layout.at(warehouse_folder(warehouse))
     rule = CompactionRule(int(target_file_mb * 2**20), min_small_files)
@@ -102,12 +120,18 @@ def maintain(
             commit(layout, run_id, rewrites)
         else:
             loads.discard_staged(layout, run_id)
+    # after the commit: the warehouse never waits on the Prefect server
+    context = FlowRunContext.get()
+    pruned = prune_runs(
+        prune_runs_days, context.flow_run.id if context and context.flow_run else None
+    )
     summary = MaintenanceSummary(
         run_id,
         layout.url,
         bool(rewrites),
         verdict(rewrites, f"{min_small_files} files under {target_file_mb:g} MB"),
         table_reports(stored, rewrites, seconds),
+        pruned.describe(),
     )
     create_markdown_artifact(
         summary_markdown(summary),

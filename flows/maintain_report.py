@@ -32,6 +32,7 @@ class MaintenanceSummary:
     committed: bool  # False: nothing needed rewriting, the warehouse is as it was
     verdict: str  # what it did, in one line
     tables: tuple[TableReport, ...]
+    pruned: str = ""  # what it deleted from the Prefect server (flows.prune_runs)
 
 
 def table_reports(
@@ -96,6 +97,7 @@ def summary_markdown(summary: MaintenanceSummary) -> str:
             f"# pagewash maintenance `{summary.run_id}`",
             f"Warehouse `{summary.warehouse}`: {summary.verdict}.",
             "",
+            *([f"Prefect server: {summary.pruned}.", ""] if summary.pruned else []),
             "| table | action | files before | files after | rows | MB before | MB after "
             "| seconds |",
             "|---|---|---:|---:|---:|---:|---:|---:|",

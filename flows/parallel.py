@@ -13,20 +13,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
+from flows.lifeline import exit_with
 from flows.settings import worker_count
 
 T = TypeVar("T")
 R = TypeVar("R")
 _pool: ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
-PARENT_CHECK_SECONDS = 0.5
 
 
 def _shared_pool() -> ProcessPoolExecutor:
@@ -38,7 +37,7 @@ def _shared_pool() -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(
                 worker_count(),
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_exit_with_parent,
+                initializer=exit_with,  # a worker of a killed run exits too
                 initargs=(os.getpid(),),
             )
         return _pool
@@ -59,19 +58,6 @@ def pool_for_run() -> Iterator[None]:
             pool, _pool = _pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """Pool initializer: a worker whose run was killed exits within a second instead of
-    lingering (an idle worker blocked on its task queue would otherwise live on, holding
-    its memory)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def chunks(items: Sequence[T], n: int) -> Iterator[list[T]]:

@@ -1,4 +1,5 @@
-"""Check, before a run, that the Prefect server named by PREFECT_API_URL answers."""
+"""Check, before a run, that the Prefect server named by PREFECT_API_URL answers; or start
+Prefect's embedded server under a guard, when none is named."""
 
 from __future__ import annotations
 
@@ -19,3 +20,17 @@ def unreachable_reason(api_url: str) -> str | None:
             "embedded one"
         )
     return None
+
+
+def start_embedded_server() -> None:
+    """Start Prefect's embedded (temporary) server now, as its client would on first use,
+    and a guard that stops it when this process is gone, however it goes (flows.lifeline);
+    call after ``settings.apply_prefect_defaults``."""
+    from prefect.server.api.server import SubprocessASGIServer
+
+    from flows.lifeline import start_guard
+
+    server = SubprocessASGIServer()  # the one instance Prefect's own clients use
+    server.start()
+    if server.server_process is not None:
+        start_guard(server.server_process.pid)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 DEFAULT_WAREHOUSE = "data/warehouse"
 WAREHOUSE_ENV = "PAGEWASH_WAREHOUSE"
 WORKERS_ENV = "PAGEWASH_WORKERS"
+# Set by `pagewash serve` to its own pid for the flow-run processes Prefect starts for it.
+SERVED_BY_ENV = "PAGEWASH_SERVED_BY"
 DEFAULT_BATCH_SIZE = 1000
 # Larger files are quarantined unread: a scraped page is rarely over a few MB.
 DEFAULT_MAX_FILE_MB = 64
@@ -20,6 +22,8 @@ DEFAULT_MAX_PAGE_SECONDS = 60.0
 DEFAULT_TARGET_FILE_MB = 128
 # ... once a table has this many of them (a day of hourly loads leaves 24 or more).
 DEFAULT_MIN_SMALL_FILES = 8
+# The maintain flow deletes this project's finished flow runs (and artifacts) due longer ago.
+DEFAULT_PRUNE_RUNS_DAYS = 30.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,17 @@ def worker_count() -> int:
     """Processes used for CPU-bound cleaning: ``$PAGEWASH_WORKERS``, else every core."""
     value = os.environ.get(WORKERS_ENV)
     return max(1, int(value)) if value else max(1, os.cpu_count() or 1)
+
+
+def served_by() -> int | None:
+    """The pid of the `pagewash serve` this flow run was started for, else None."""
+    value = os.environ.get(SERVED_BY_ENV)
+    return int(value) if value else None
+
+
+def serve_from_here(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Name this process as the `pagewash serve` that the flow runs it starts belong to."""
+    environ[SERVED_BY_ENV] = str(os.getpid())
 
 
 def apply_prefect_defaults(environ: MutableMapping[str, str] = os.environ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -166,6 +167,59 @@ def wait_for(condition: Any, seconds: float) -> bool:
             return True
         time.sleep(0.5)
     return False
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc), whatever session or group it is in."""
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for children in Path(f"/proc/{todo.pop()}/task").glob("*/children"):
+            try:
+                new = {int(c) for c in children.read_text().split()} - found
+            except OSError:  # that thread or process has just gone
+                continue
+            found |= new
+            todo.extend(new)
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def left_behind(command: list[str], env: dict[str, str], stop: int, spawned: int) -> list[str]:
+    """Start ``command``; once ``spawned`` multiprocessing processes run below it (its pool
+    workers are cleaning), stop it with the signal ``stop``; the processes it started that
+    are still running 5 s after it ended (none, unless one outlives it)."""
+    from flows.lifeline import alive
+
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    started: set[int] = set()
+    try:
+
+        def cleaning() -> bool:
+            started.update(descendants(process.pid))
+            return sum("spawn_main" in cmdline(pid) for pid in started) >= spawned
+
+        assert wait_for(cleaning, 180), "no run started its pool workers"
+        process.send_signal(stop)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    wait_for(lambda: not any(alive(pid) for pid in started), 5)
+    return [f"{pid} {cmdline(pid)}" for pid in sorted(started) if alive(pid)]
+
+
+STOPS = pytest.mark.parametrize(
+    "stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "Ctrl-C", "SIGKILL"]
+)
 
 
 def start_run(source: Path, warehouse: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:

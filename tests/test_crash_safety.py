@@ -3,6 +3,7 @@ run leaves: same rows, no duplicates, no orphaned or partial Parquet visible to 
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import time
@@ -10,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTENT_QUERIES, start_run, warehouse_contents, write_corpus
+from tests.conftest import (
+    CONTENT_QUERIES,
+    PAGEWASH,
+    STOPS,
+    left_behind,
+    start_run,
+    warehouse_contents,
+    write_corpus,
+)
 from warehouse.layout import EMPTY_FILE, Layout, load_id_of
 from warehouse.loads import completed_loads
 
@@ -84,3 +93,31 @@ def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_en
         assert path.name == EMPTY_FILE or load_id_of(path.name) in done, path
     assert not layout.exists(layout.staging_root)
     assert not list(killed.rglob(".*.tmp"))
+
+
+@pytest.fixture(scope="module")
+def long_inbox(tmp_path_factory) -> Path:
+    """4,501 pages: a run of about 15 s, so a stop lands in the middle of it."""
+    inbox = tmp_path_factory.mktemp("long") / "inbox"
+    write_corpus(inbox, n_sites=30, pages_per_site=150)
+    return inbox
+
+
+@pytest.fixture(scope="module")
+def embedded_env(tmp_path_factory) -> dict[str, str]:
+    """No PREFECT_API_URL: each `pagewash run` starts Prefect's embedded server (in its own
+    PREFECT_HOME, kept warm for the next test)."""
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home"))}
+    env.pop("PREFECT_API_URL", None)
+    return {**env, "PAGEWASH_WORKERS": "2"}
+
+
+@STOPS
+def test_no_process_outlives_a_stopped_run_nor_its_embedded_server(
+    tmp_path, long_inbox, embedded_env, stop
+):
+    """Stopped mid-run (SIGTERM, Ctrl-C or SIGKILL), `pagewash run` leaves nothing running:
+    not its pool workers, and not Prefect's embedded server, which Prefect stops only on a
+    normal exit (a guard process stops it, then exits too)."""
+    command = [PAGEWASH, "run", str(long_inbox), "--warehouse", str(tmp_path / "wh")]
+    assert left_behind(command, embedded_env, stop, spawned=2) == []

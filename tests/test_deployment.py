@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +120,24 @@ def _wait_for_completed(deployed: Deployed, run_id: str, seconds: float = 240) -
         time.sleep(2)
 
 
+def _wait_for_final(deployed: Deployed, run_id: str, seconds: float = 240) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while (run := _get(deployed.api, f"/flow_runs/{run_id}"))["state"]["type"] in (
+        "SCHEDULED",
+        "PENDING",
+        "RUNNING",
+        "CANCELLING",
+    ):
+        assert time.monotonic() < deadline, f"run still {run['state']['name']} after {seconds} s"
+        time.sleep(2)
+    return run
+
+
+def _run_logs(api: str, run_id: str) -> list[dict[str, Any]]:
+    body = {"logs": {"flow_run_id": {"any_": [run_id]}}, "sort": "TIMESTAMP_ASC"}
+    return _post(api, "/logs/filter", body)
+
+
 def _trigger(deployed: Deployed, name: str, **parameters: str) -> TriggeredRun:
     """`prefect deployment run NAME -p key=value ...`, as the README does; waits for Completed."""
     args = [item for key, value in parameters.items() for item in ("-p", f"{key}={value}")]
@@ -135,11 +153,14 @@ def deployed(prefect_server, tmp_path_factory) -> Iterator[Deployed]:
     """Pool, `deploy --all` and a worker on the session's server, as the README's Scheduling."""
     api = prefect_server
     home = tmp_path_factory.mktemp("worker")
-    env = {**os.environ, "PREFECT_API_URL": api, "PAGEWASH_HOME": str(REPO)}
+    # as a user deploys it: from the checkout, with no variable naming it (PAGEWASH_HOME was
+    # once needed), and the worker started elsewhere
+    env = {**os.environ, "PREFECT_API_URL": api}
+    env.pop("PAGEWASH_HOME", None)
     _prefect(env, "work-pool", "create", "pagewash", "--type", "process", "--overwrite")
-    # One run at a time, as an hourly schedule gives: the interval test's 10 s ticks would
-    # otherwise overlap on one warehouse, and the second would stop at its lock.
-    _prefect(env, "work-pool", "set-concurrency-limit", "pagewash", "1")
+    # No pool-wide limit: scheduled-ingest's own (one run, CANCEL_NEW) keeps the interval
+    # test's 10 s ticks from overlapping on one warehouse, and the late-ticks test needs the
+    # worker to take every late run at once, as it does after an outage.
     deployed_at = datetime.now(UTC)
     _prefect(env, "--no-prompt", "deploy", "--all")
     # prefect.yaml's deployments only: other tests serve flows on the same server
@@ -346,3 +367,59 @@ def test_interval_schedule_picks_up_files_dropped_into_the_inbox_on_a_later_tick
     assert all(run["auto_scheduled"] for run in ticks)
     failed = [run["state"] for run in ticks if run["state"]["type"] in ("FAILED", "CRASHED")]
     assert not failed
+
+
+def test_deployments_run_from_the_checkout_they_were_deployed_from(deployed):
+    """`deploy --all` records this checkout's path (resolved at deploy time, no variable);
+    the triggered runs above ran from it on a worker started in another folder."""
+    for record in deployed.deployments.values():
+        [step] = record["pull_steps"]
+        assert step == {"prefect.deployments.steps.set_working_directory": {"directory": str(REPO)}}
+
+
+def test_a_tick_on_a_missing_inbox_fails_with_one_line_naming_it(deployed):
+    """A relative `source` resolves against the checkout; when it is missing the run ends
+    Failed (not Crashed), its message and one error line naming the folder it looked for."""
+    out = _prefect(
+        deployed.env, "deployment", "run", "ingest/scheduled-ingest", "-p", "source=no-inbox"
+    )
+    run_id = re.search(r"UUID: ([0-9a-f-]{36})", out)
+    assert run_id, out
+    run = _wait_for_final(deployed, run_id.group(1))
+    want = f"SOURCE no-inbox ({REPO / 'no-inbox'}) is not a folder"
+    assert (run["state"]["type"], run["state"]["message"]) == ("FAILED", want)
+    errors: list[str] = []
+
+    def logged() -> bool:  # the run's logs reach the server in batches, after its state
+        errors[:] = [m["message"] for m in _run_logs(deployed.api, run["id"]) if m["level"] >= 40]
+        return bool(errors)
+
+    assert wait_for(logged, 30), "no error line in the run's log"
+    assert errors[0] == want, errors
+
+
+def test_scheduled_ingest_runs_one_at_a_time_and_cancels_a_colliding_tick(deployed):
+    record = deployed.deployments["ingest/scheduled-ingest"]
+    assert record["global_concurrency_limit"]["limit"] == 1
+    assert record["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+
+
+def test_ticks_missed_in_an_outage_run_once_not_once_each(deployed, tmp_path):
+    """Three hourly ticks left Late by an outage (due 3, 2 and 1 hours ago) are taken by the
+    worker together when it is back: one loads, the other two are cancelled."""
+    record = deployed.deployments["ingest/scheduled-ingest"]
+    warehouse = tmp_path / "wh"
+    parameters = {"source": str(SAMPLES), "warehouse": str(warehouse)}
+    now = datetime.now(UTC)
+    runs = []
+    for hours in (3, 2, 1):
+        due = (now - timedelta(hours=hours)).isoformat()
+        body = {
+            "parameters": parameters,
+            "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": due}},
+        }
+        runs.append(_post(deployed.api, f"/deployments/{record['id']}/create_flow_run", body))
+    states = sorted(_wait_for_final(deployed, run["id"])["state"]["type"] for run in runs)
+    assert states == ["CANCELLED", "CANCELLED", "COMPLETED"], states
+    rows = run_query(Layout.at(warehouse), "SELECT files_seen, ingested FROM loads").rows
+    assert rows == [(14, 14)]
