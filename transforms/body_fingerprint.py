@@ -19,11 +19,11 @@ Rules:
   a copy's leftover chrome (sidebar entries, metadata, footers its site's cleaning kept) adds
   shingles the other copy lacks, and Jaccard counts them against the pair; the length guard
   keeps a round-up that quotes a short article whole (containment near 1) apart from it.
-  Tuned on the noisy corpus of ``benchmarks/dedup.py`` (seed 11; seed 12 as a check): there
-  copies keep containment 0.62 or more in 99% of pairs, a follow-up reusing one paragraph of
-  another article reaches 0.60 at comparable lengths, and a round-up is at most 0.58 of the
-  length of the article it quotes; pairs of copies the guards miss mostly join their cluster
-  through a third copy.
+  Tuned on the noisy corpus of ``benchmarks/dedup.py`` (seed 11; seed 12 as a check; a draft
+  of it whose leftovers could pass 40%): there copies keep containment 0.62 or more in 99% of
+  pairs, a follow-up reusing one paragraph of another article reaches 0.60 at comparable
+  lengths, and a round-up is at most 0.58 of the length of the article it quotes; pairs of
+  copies the guards miss mostly join their cluster through a third copy.
 - Bodies of fewer than ``MIN_WORDS`` words are too short to call two pages the same article and
   get no fingerprint.
 
