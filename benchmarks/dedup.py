@@ -1,11 +1,17 @@
 """Print duplicate-detection quality on labeled copies, and its cost at corpus scale.
 
-    python -m benchmarks.dedup [--sites 40] [--pages 25] [--docs 1000000] [--new 10000]
+    python -m benchmarks.dedup [--sites 40] [--pages 25] [--seed 11]
+                               [--corpus clean|noisy|both]
+                               [--docs 1000000] [--new 10000] [--skip-quality] [--skip-scale]
 
 Quality: generates sites whose articles reappear on other sites with edits
 (``duplicate_pages``), ingests them with the real ``ingest`` flow and prints precision and
 recall of duplicate pairs (two articles in one cluster vs. telling the same story), recall per
-kind of edit, and precision and recall of the distinct sidebar headlines.
+kind of edit, and precision and recall of the distinct sidebar headlines. The *noisy* corpus
+adds to every page 10-40% more words of its own site's leftovers and near-miss pages (a
+follow-up reusing one paragraph, a round-up quoting a short article whole, another story on
+the same topic), and prints how many near misses were merged and how much leftover text the
+bodies kept, as the labeler cleaned them and after site evidence.
 
 Scale: generates ``--docs`` article bodies (10% of them edited copies of another) in worker
 processes, fingerprints them there, stages them as one load and times
@@ -27,7 +33,8 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.duplicate_pages import EDITS, generate_duplicates
+from benchmarks.duplicate_pages import EDITS, NEAR_MISSES, generate_duplicates
+from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_pages import Article, new_article
 from flows.batch_rows import BatchRows, add_fingerprint
 from flows.settings import apply_prefect_defaults, worker_count
@@ -54,10 +61,22 @@ def _pairs(clusters: dict[str, set[str]]) -> set[tuple[str, str]]:
     }
 
 
-def quality(sites: int, pages: int, work: Path) -> None:
+def _quartiles(values: list[float]) -> str:
+    values = sorted(values) or [0.0]
+    q = [values[min(len(values) - 1, int(f * len(values)))] for f in (0.25, 0.5, 0.75)]
+    return " / ".join(f"{v:.0%}" for v in q)
+
+
+def quality(sites: int, pages: int, work: Path, noisy: bool, seed: int = 11) -> None:
     from flows.ingest import ingest
 
-    corpus = generate_duplicates(n_sites=sites, pages_per_site=pages, seed=11)
+    corpus = generate_duplicates(
+        n_sites=sites,
+        pages_per_site=pages,
+        seed=seed,
+        leftovers=(0.1, 0.4) if noisy else None,
+        near_misses=noisy,
+    )
     inbox = work / "inbox"
     for sp in corpus:
         path = inbox / sp.page.site / sp.page.name
@@ -77,7 +96,11 @@ def quality(sites: int, pages: int, work: Path) -> None:
         gold[story[doc]].add(doc)
     found, wanted = _pairs(predicted), _pairs({str(k): v for k, v in gold.items()})
     hit = found & wanted
-    print(f"pages                     {len(corpus)} ({sites} sites x {pages} + copies, seed 11)")
+    kind = "noisy: leftovers 10-40%, near misses" if noisy else "clean"
+    print(f"{kind} corpus")
+    print(
+        f"pages                     {len(corpus)} ({sites} sites x {pages} + copies, seed {seed})"
+    )
     print(f"gold duplicate pairs      {len(wanted)}")
     print(
         f"pair precision / recall   {len(hit) / max(1, len(found)):.3f} / "
@@ -91,9 +114,19 @@ def quality(sites: int, pages: int, work: Path) -> None:
             if canonical.get(d, d) in gold[story[d]] and len(predicted[canonical.get(d, d)]) > 1
         )
         print(f"  recall, {kind:<23} {caught / max(1, len(copies)):.3f} of {len(copies)}")
-    follow_ups = [d for d in story if edit[d] == "follow_up"]
-    wrongly = sum(1 for d in follow_ups if len(predicted[canonical.get(d, d)]) > 1)
-    print(f"follow-ups merged         {wrongly} of {len(follow_ups)}")
+    for kind in NEAR_MISSES:
+        near = [d for d in story if edit[d] == kind]
+        if near:
+            wrongly = sum(1 for d in near if len(predicted[canonical.get(d, d)]) > 1)
+            print(f"near misses merged, {kind:<13} {wrongly} of {len(near)}")
+    if noisy:
+        for table in ("labeled_articles", "articles"):
+            bodies = run_query(layout, f"SELECT source, body FROM {table}").rows
+            extra = []
+            for source, body in bodies:
+                p = shingle_prf(body, by_source[source].body)[0]
+                extra.append((1 - p) / max(p, 1e-9))
+            print(f"leftover words per story word, quartiles, {table:<16} {_quartiles(extra)}")
     gold_keys = {headline_key(h) for sp in corpus for h in sp.page.headlines}
     keys = {k for (k,) in run_query(layout, "SELECT headline_key FROM headlines").rows}
     both = gold_keys & keys
@@ -206,6 +239,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=40)
     parser.add_argument("--pages", type=int, default=25)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--corpus", choices=["clean", "noisy", "both"], default="both")
     parser.add_argument("--docs", type=int, default=1_000_000)
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--skip-quality", action="store_true")
@@ -217,7 +252,10 @@ def main() -> None:
     apply_prefect_defaults()
     try:
         if not args.skip_quality:
-            quality(args.sites, args.pages, work / "quality")
+            for noisy in (False, True):
+                if args.corpus in ("both", "noisy" if noisy else "clean"):
+                    name = "noisy" if noisy else "clean"
+                    quality(args.sites, args.pages, work / f"quality-{name}", noisy, args.seed)
         if not args.skip_scale:
             scale(args.docs, args.new, work)
     finally:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.duplicate_pages import EDITS, generate_duplicates
-from benchmarks.synthetic_pages import new_article
+from benchmarks.duplicate_pages import EDITS, generate_duplicates, round_up, with_leftovers
+from benchmarks.synthetic_pages import new_article, site_template
 from flows.ingest import ingest
-from transforms.body_fingerprint import NEAR_THRESHOLD, estimated_similarity, fingerprint
+from transforms.body_fingerprint import (
+    NEAR_THRESHOLD,
+    estimated_similarity,
+    fingerprint,
+    is_near_duplicate,
+)
 from transforms.clusters import Member, canonical_documents
 from warehouse.layout import Layout
 from warehouse.query import run_query
@@ -53,6 +59,47 @@ def test_unrelated_articles_are_far_apart_and_rarely_share_a_band():
             assert estimated_similarity(a.signature, b.signature) < 0.3
             shared += bool(set(enumerate(a.buckets)) & set(enumerate(b.buckets)))
     assert shared <= 5
+
+
+def _merged(a: str, b: str) -> bool:
+    """Whether two bodies pass verification (the LSH candidate step aside)."""
+    fa, fb = fingerprint(a), fingerprint(b)
+    assert fa is not None and fb is not None
+    jaccard = estimated_similarity(fa.signature, fb.signature)
+    return is_near_duplicate(jaccard, len(a.split()), len(b.split()))
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_copy_with_30_percent_extra_chrome_lines_is_merged(edit):
+    merged = 0
+    for seed in range(50):
+        rng = random.Random(seed)
+        article = _long_article(seed)
+        original, _ = with_leftovers(rng, site_template(rng, 1), article, 0.1)
+        copy, share = with_leftovers(rng, site_template(rng, 2), EDITS[edit](rng, article), 0.3)
+        assert 0.3 <= share < 0.45
+        merged += _merged(_body(original.paragraphs), _body(copy.paragraphs))
+    assert merged >= 48, (edit, merged)
+
+
+def test_a_round_up_quoting_a_short_article_whole_is_not_merged():
+    for seed in range(50):
+        rng = random.Random(seed)
+        short = new_article(rng, "en")
+        short = replace(short, paragraphs=short.paragraphs[:3])
+        digest = round_up(rng, short, "en")
+        assert set(short.paragraphs) <= set(digest.paragraphs)
+        assert not _merged(_body(short.paragraphs), _body(digest.paragraphs)), seed
+
+
+def test_a_follow_up_reusing_one_paragraph_is_not_merged():
+    for seed in range(50):
+        rng = random.Random(1000 + seed)
+        article = _long_article(seed)
+        while len((fresh := new_article(rng, "en")).paragraphs) < 3:
+            pass
+        follow_up = (article.paragraphs[1], *fresh.paragraphs)
+        assert not _merged(_body(article.paragraphs), _body(follow_up)), seed
 
 
 def test_exact_key_ignores_quotes_case_and_spacing_but_not_words():
@@ -175,3 +222,31 @@ def test_a_recrawl_with_other_bytes_is_a_new_version_and_articles_show_the_lates
     ingest(str(inbox), str(warehouse))
     assert q(warehouse, f"SELECT max(version) FROM documents WHERE source = '{source}'") == [(3,)]
     assert q(warehouse, f"SELECT doc_id FROM articles WHERE source = '{source}'") == [(old,)]
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_copies_with_leftover_chrome_merge_and_near_misses_do_not(tmp_path):
+    inbox, pages = tmp_path / "inbox", {}
+    corpus = generate_duplicates(6, 8, seed=5, leftovers=(0.1, 0.4), near_misses=True)
+    for sp in corpus:
+        path = inbox / sp.page.site / sp.page.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(sp.page.text, encoding="utf-8")
+        pages[f"{sp.page.site}/{sp.page.name}"] = sp
+    ingest(str(inbox), str(tmp_path / "wh"))
+    page = {
+        doc: pages[source]
+        for doc, source in q(tmp_path / "wh", "SELECT doc_id, source FROM articles")
+    }
+    survivor = {doc: canonical for doc, canonical, *_ in q(tmp_path / "wh", DUPLICATES)}
+    assert len(survivor) >= 8
+    for doc, canonical in survivor.items():
+        assert page[doc].story == page[canonical].story, (page[doc].edit, page[canonical].edit)
+    near = [d for d, p in page.items() if p.resembles is not None]
+    assert near and {p.edit for d, p in page.items() if d in near} >= {"round_up", "follow_up"}
+    assert not set(near) & (set(survivor) | set(survivor.values()))
+    told: dict[int, set[str]] = {}
+    for doc, p in page.items():
+        told.setdefault(p.story, set()).add(survivor.get(doc, doc))
+    assert sum(len(s) > 1 for s in told.values()) <= 1, told  # recall: stories stay whole

@@ -4,13 +4,14 @@ Rules (the fingerprints are ``transforms.body_fingerprint``'s, the survivor rule
 ``transforms.clusters``'s):
 
 - A load's new band buckets are joined with the buckets of every stored body (history and
-  this load); each candidate body pair whose estimated similarity reaches ``NEAR_THRESHOLD`` is
-  stored in ``body_pairs``. Old bodies are never fingerprinted again, and since a pair is found
-  whichever of its two bodies comes second, the set of pairs does not depend on ingestion
-  order or batching.
+  this load); each candidate body pair that ``is_near_duplicate`` (estimated containment and
+  length ratio, from the signatures and the bodies' word counts) is stored in ``body_pairs``
+  with its estimated containment as ``similarity``. Old bodies are never fingerprinted again,
+  and since a pair is found whichever of its two bodies comes second, the set of pairs does
+  not depend on ingestion order or batching.
 - ``duplicates`` is then rebuilt from all pairs over the current articles: one row per article
   that is a copy of another, naming its cluster's survivor, ``exact`` when both bodies have the
-  same ``body_key``, else ``near`` with their estimated similarity.
+  same ``body_key``, else ``near`` with the estimated containment of the two bodies.
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from transforms.body_fingerprint import NEAR_THRESHOLD, NUM_PERM
+from transforms.body_fingerprint import (
+    NUM_PERM,
+    estimated_containment,
+    is_near_duplicate,
+    shingle_count,
+)
 from transforms.clusters import Member, canonical_documents
 from warehouse.catalog import connect_read_only, parquet_list
 from warehouse.layout import Layout
 from warehouse.load_view import load_connection
 from warehouse.loads import stage_arrow, staged_files
+from warehouse.schemas import SCHEMAS
 
 
 def _similarity(a: str, b: str) -> str:
@@ -52,22 +59,25 @@ JOIN (SELECT * FROM bands WHERE hash(band, bucket) % {parts} = {part}) AS e USIN
 WHERE n.body_key <> e.body_key
 """
 
-PAIRS_SQL = f"""
+# Every candidate with its estimated Jaccard similarity and the word counts of both bodies
+# (the labeler's, of any version that has the body: equal body keys are equal folded texts);
+# ``is_near_duplicate`` decides which are pairs.
+CANDIDATES_SCORED_SQL = f"""
 WITH candidates AS (SELECT DISTINCT body_key_a, body_key_b FROM candidate_pairs),
 keys AS (SELECT body_key_a AS body_key FROM candidates UNION SELECT body_key_b FROM candidates),
 sigs AS (
-    SELECT body_key, any_value(signature) AS signature
-    FROM signatures WHERE body_key IN (SELECT body_key FROM keys) GROUP BY body_key
-),
-scored AS (
-    SELECT c.*, {_similarity("a.signature", "b.signature")} AS similarity
-    FROM candidates AS c
-    JOIN sigs AS a ON a.body_key = c.body_key_a
-    JOIN sigs AS b ON b.body_key = c.body_key_b
+    SELECT s.body_key, any_value(s.signature) AS signature, min(a.n_words) AS n_words
+    FROM signatures AS s JOIN article_versions AS a USING (doc_id)
+    WHERE s.body_key IN (SELECT body_key FROM keys) GROUP BY s.body_key
 )
-SELECT body_key_a, body_key_b, similarity, $load_id AS load_id
-FROM scored WHERE similarity >= {NEAR_THRESHOLD}
-ORDER BY body_key_a, body_key_b
+SELECT
+    c.body_key_a, c.body_key_b,
+    {_similarity("a.signature", "b.signature")} AS jaccard,
+    a.n_words AS n_words_a, b.n_words AS n_words_b
+FROM candidates AS c
+JOIN sigs AS a ON a.body_key = c.body_key_a
+JOIN sigs AS b ON b.body_key = c.body_key_b
+ORDER BY c.body_key_a, c.body_key_b
 """
 
 # The labeler's word counts, not the site-refined ones: site evidence counts clusters, so
@@ -89,6 +99,8 @@ SELECT * FROM members SEMI JOIN linked USING (body_key)
 """
 PAIR_KEYS = pa.schema([("body_key_a", pa.string()), ("body_key_b", pa.string())])
 
+# Each copy and its survivor with their estimated Jaccard similarity and word counts; the
+# similarity stored is ``estimated_containment`` of the two (1.0 for an exact copy).
 DUPLICATES_SQL = f"""
 WITH sigs AS (SELECT DISTINCT ON (doc_id) doc_id, body_key, signature FROM signatures)
 SELECT
@@ -96,8 +108,8 @@ SELECT
     c.canonical_doc_id,
     CASE WHEN d.body_key = k.body_key THEN 'exact' ELSE 'near' END AS method,
     CASE WHEN d.body_key = k.body_key THEN 1.0
-         ELSE {_similarity("d.signature", "k.signature")} END AS similarity,
-    $load_id AS load_id
+         ELSE {_similarity("d.signature", "k.signature")} END AS jaccard,
+    c.n_words, c.canonical_n_words
 FROM copies AS c
 JOIN sigs AS d ON d.doc_id = c.doc_id
 JOIN sigs AS k ON k.doc_id = c.canonical_doc_id
@@ -111,8 +123,23 @@ class DedupCounts:
     duplicates: int  # current articles that are copies of another, after this load
 
 
-def _arrow(con: duckdb.DuckDBPyConnection, sql: str, load_id: str) -> pa.Table:
-    return con.sql(sql, params={"load_id": load_id}).to_arrow_table()
+def _containment(jaccard: float, n_words_a: int, n_words_b: int) -> float:
+    if jaccard >= 1.0:
+        return 1.0
+    return estimated_containment(jaccard, shingle_count(n_words_a), shingle_count(n_words_b))
+
+
+def _verified_pairs(con: duckdb.DuckDBPyConnection, load_id: str) -> pa.Table:
+    """The candidates that ``is_near_duplicate``, scored by their estimated containment."""
+    rows = [
+        (a, b, _containment(j, na, nb), load_id)
+        for a, b, j, na, nb in con.execute(CANDIDATES_SCORED_SQL).fetchall()
+        if is_near_duplicate(j, na, nb)
+    ]
+    return pa.Table.from_pylist(
+        [dict(zip(SCHEMAS["body_pairs"].names, r, strict=True)) for r in rows],
+        SCHEMAS["body_pairs"],
+    )
 
 
 def _find_candidates(con: duckdb.DuckDBPyConnection, new_bands: str) -> None:
@@ -140,7 +167,7 @@ def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
         pairs = PAIR_KEYS.empty_table()
         if new_bands:
             _find_candidates(con, parquet_list([layout.sql_path(p) for p in new_bands]))
-            pairs = _arrow(con, PAIRS_SQL, load_id)
+            pairs = _verified_pairs(con, load_id)
             new_pairs = stage_arrow(layout, load_id, "body_pairs", "dedup", pairs)
             edges += zip(
                 pairs.column("body_key_a").to_pylist(),
@@ -149,14 +176,40 @@ def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
             )
         con.register("new_pairs", pairs.select(PAIR_KEYS.names))
         members = [Member(*row) for row in con.execute(MEMBERS_SQL).fetchall()]
+        n_words = {m.doc_id: m.n_words for m in members}
         copies = [(d, c) for d, c in canonical_documents(members, edges).items() if d != c]
         con.register(
             "copies",
             pa.table(
-                {"doc_id": [d for d, _ in copies], "canonical_doc_id": [c for _, c in copies]},
-                schema=pa.schema([("doc_id", pa.string()), ("canonical_doc_id", pa.string())]),
+                {
+                    "doc_id": [d for d, _ in copies],
+                    "canonical_doc_id": [c for _, c in copies],
+                    "n_words": [n_words[d] for d, _ in copies],
+                    "canonical_n_words": [n_words[c] for _, c in copies],
+                },
+                schema=pa.schema(
+                    [
+                        ("doc_id", pa.string()),
+                        ("canonical_doc_id", pa.string()),
+                        ("n_words", pa.int64()),
+                        ("canonical_n_words", pa.int64()),
+                    ]
+                ),
             ),
         )
-        duplicates = _arrow(con, DUPLICATES_SQL, load_id)
+        rows = con.execute(DUPLICATES_SQL).fetchall()
+        duplicates = pa.Table.from_pylist(
+            [
+                {
+                    "doc_id": d,
+                    "canonical_doc_id": c,
+                    "method": method,
+                    "similarity": _containment(j, na, nc),
+                    "load_id": load_id,
+                }
+                for d, c, method, j, na, nc in rows
+            ],
+            SCHEMAS["duplicates"],
+        )
     stage_arrow(layout, load_id, "duplicates", "all", duplicates)
     return DedupCounts(new_pairs, duplicates.num_rows)
