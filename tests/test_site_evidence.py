@@ -156,7 +156,9 @@ LINES = "SELECT doc_id, line_no, label, rule FROM lines ORDER BY doc_id, line_no
 def test_articles_are_the_same_whatever_the_order_or_batching_of_a_sites_pages(tmp_path):
     halves: dict[str, Path] = {"all": tmp_path / "all", "1": tmp_path / "1", "2": tmp_path / "2"}
     gold: dict[str, str] = {}
-    for n, page in enumerate(generate_corpus(n_sites=10, pages_per_site=10, seed=5)):
+    # the extended layouts: their authors' bios are boilerplate only a site's other pages show
+    corpus = generate_corpus(n_sites=10, pages_per_site=10, seed=5, extended=True)
+    for n, page in enumerate(corpus):
         gold[f"{page.site}/{page.name}"] = page.gold_body
         for part in ("all", "1" if n % 2 else "2"):  # every site has pages in both halves
             path = halves[part] / page.site / page.name
@@ -173,8 +175,9 @@ def test_articles_are_the_same_whatever_the_order_or_batching_of_a_sites_pages(t
     removed = "SELECT sum(len(removed)) FROM refined_bodies"
     relabeled = "SELECT count(*) FROM lines WHERE rule IN ('site_repeated', 'site_headline')"
     assert run_query(one, removed).rows == run_query(one, relabeled).rows  # each line found
-    # quality floor with site evidence: 1.000 and every page >= 0.95 when pinned, where the
-    # labeler alone scores F1 0.991 and 91% of pages (benchmarks.quality.measure_quality)
+    # quality floor with site evidence, on this corpus of the extended layouts (the classic
+    # ones, which the line model now cleans alone, left site evidence nothing to do): F1
+    # 0.9975 when pinned (benchmarks.quality.measure_quality gives the labeler alone)
     rows = run_query(one, "SELECT source, body FROM articles").rows
     f1 = [shingle_prf(body, gold[source])[2] for source, body in rows]
-    assert statistics.fmean(f1) >= 0.998 and sum(x >= 0.95 for x in f1) >= 0.98 * len(f1)
+    assert statistics.fmean(f1) >= 0.997 and sum(x >= 0.95 for x in f1) >= 0.98 * len(f1)

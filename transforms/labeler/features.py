@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,7 @@ LONG_LINE_WORDS = 20
 # The codes of the rules' labels the features single out (their places in ``Label``).
 CONTENT_CODE, TITLE_CODE = 0, 1
 WINDOWS = (1, 2, 5, 10)
+REACH = 100
 
 
 @cache
@@ -146,6 +148,13 @@ def _running_max(values: Floats, batch: PageBatch, *, reverse: bool = False) -> 
     return (peaks - 2.0 * order).astype(np.float32)
 
 
+def _reach(lines: npt.NDArray[np.floating[Any]]) -> Floats:
+    """A distance in lines, clipped at +-``REACH``: a line 500 lines into a long article
+    looks like one 100 lines in (the pages learned from are rarely longer, so farther
+    distances would only say "longer than the pages seen")."""
+    return np.clip(lines, -REACH, REACH).astype(np.float32)
+
+
 def _shift(values: Floats, batch: PageBatch, by: int, fill: float = -1.0) -> Floats:
     """Each line's neighbour's value ``by`` lines down (negative: up), ``fill`` off the page."""
     idx = np.arange(batch.n_lines) + by
@@ -252,9 +261,11 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
         **c,
         "size": size,
         "size_of_largest": size / np.maximum(page_max_size, 1),
-        "after_title": np.where(np.isfinite(title_at), pos - title_at, np.nan),
-        "after_ruled_content": np.where(np.isfinite(content_from), pos - content_from, np.nan),
-        "before_ruled_content_end": np.where(content_to >= 0, content_to - pos, np.nan),
+        "after_title": _reach(np.where(np.isfinite(title_at), pos - title_at, np.nan)),
+        "after_ruled_content": _reach(
+            np.where(np.isfinite(content_from), pos - content_from, np.nan)
+        ),
+        "before_ruled_content_end": _reach(np.where(content_to >= 0, content_to - pos, np.nan)),
         "digit_share": c["digits"] / np.maximum(chars, 1),
         "upper_share": c["uppers"] / np.maximum(letters, 1),
         "punct_share": (c["puncts"] + c["separators"]) / np.maximum(chars, 1),
@@ -266,8 +277,8 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
             (shape for page in batch.pages for shape in page.shapes), dtype=np.float32
         ),
         "repeats": _repeats(texts, batch),
-        "position": pos,
-        "from_end": n_page - 1 - pos,
+        "position": _reach(pos),
+        "from_end": _reach(n_page - 1 - pos),
         "relative_position": pos / np.maximum(n_page - 1, 1),
         "page_lines": n_page,
         "page_words": page_words,
@@ -275,8 +286,8 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
         "page_long_lines": _page_reduce(long_line, batch, np.add),
         "words_before_share": words_before / np.maximum(page_words, 1),
         "between_long": ((pos >= first_long) & (pos <= last_long)).astype(np.float32),
-        "after_first_long": np.where(np.isfinite(first_long), pos - first_long, -999),
-        "before_last_long": np.where(last_long >= 0, last_long - pos, -999),
+        "after_first_long": _reach(np.where(np.isfinite(first_long), pos - first_long, -999)),
+        "before_last_long": _reach(np.where(last_long >= 0, last_long - pos, -999)),
         "prev_size": _shift(size, batch, -1),
         "next_size": _shift(size, batch, 1),
         "prev_rule_label": _shift(rule_label, batch, -1, np.nan),

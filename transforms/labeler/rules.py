@@ -203,7 +203,8 @@ def label_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) 
 
 def read_lines(lines: Sequence[str], outside: Mapping[int, str] | None = None) -> RuleReading:
     """What the rules make of ``lines`` (see ``label_lines``), line by logical line."""
-    groups = None if outside else rejoin_wrapped(lines)
+    # an HTML page (``outside`` given, if empty) has one line per block: never hard-wrapped
+    groups = None if outside is not None else rejoin_wrapped(lines)
     if groups is None:
         logical: Sequence[str] = lines
         members: list[tuple[int, ...]] = [(i,) for i in range(len(lines))]
