@@ -152,7 +152,8 @@ def _reach(lines: npt.NDArray[np.floating[Any]]) -> Floats:
     """A distance in lines, clipped at +-``REACH``: a line 500 lines into a long article
     looks like one 100 lines in (the pages learned from are rarely longer, so farther
     distances would only say "longer than the pages seen")."""
-    return np.clip(lines, -REACH, REACH).astype(np.float32)
+    clipped: Floats = np.clip(lines, -REACH, REACH).astype(np.float32)
+    return clipped
 
 
 def _shift(values: Floats, batch: PageBatch, by: int, fill: float = -1.0) -> Floats:
