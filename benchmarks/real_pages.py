@@ -29,7 +29,7 @@ Extractor = Callable[[Page, str], str]
 def _rules(page: Page, fmt: str) -> str:
     raw = page.html() if fmt == "html" else page.text()
     read = read_document(raw.encode("utf-8"), fmt)
-    return "" if isinstance(read, Rejection) else read.page.doc.body
+    return "" if isinstance(read, Rejection) else read.page.reading.document().body
 
 
 def _long_lines(page: Page, fmt: str) -> str:
