@@ -127,6 +127,13 @@ def _read(
         return _failed(err)
 
 
+def _built_alone(page: ReadDocument) -> CleanDocument | Rejection:
+    try:
+        return build_documents([page])[0]
+    except Exception as err:  # a bad file must never stop a run: record what went wrong
+        return _failed(err)
+
+
 def _failed(err: Exception) -> Rejection:
     return Rejection("cleaning_failed", f"{type(err).__name__}: {err}"[:500])
 
@@ -140,8 +147,8 @@ def _clean(
     pages = [r for r in read if isinstance(r, ReadDocument)]
     try:
         built = iter(build_documents(pages))
-    except Exception as err:  # the model failed for the batch: each page says so
-        built = iter([_failed(err)] * len(pages))
+    except Exception:  # one page broke the batch: each page alone, so only that one fails
+        built = iter([_built_alone(page) for page in pages])
     results = [next(built) if isinstance(r, ReadDocument) else r for r in read]
     return [
         replace(result, title=item.files[0].title)
