@@ -106,8 +106,9 @@ def _apply(page: RuledPage, p: Floats) -> CleanDocument:
     reading = page.reading
     p = decided_probability(page.evidence, p)
     keep = kept_lines(page.evidence, p)
-    if not keep.any():
-        return reading.document()
+    probabilities = [round(float(x), 4) for x in p]
+    if not keep.any():  # a page never comes out empty: the rules' article text stands
+        return reading.document(p_content=probabilities)
     labels, rules = list(reading.labels), list(reading.rules)
     kept = np.flatnonzero(keep).tolist()
     first, last = kept[0], kept[-1]
@@ -117,4 +118,4 @@ def _apply(page: RuledPage, p: Floats) -> CleanDocument:
         elif not keep[k] and label is Label.CONTENT:
             labels[k] = Label.NAV if k < first else Label.FOOTER if k > last else Label.BOILERPLATE
             rules[k] = "model"
-    return reading.document(labels, rules, [round(float(x), 4) for x in p])
+    return reading.document(labels, rules, probabilities)
