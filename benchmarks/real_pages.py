@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from training.train import build_corpus, cross_validate, generated_examples, merged, texts_kept
+from training.train import cross_validate, merged, texts_kept, wcxb_corpora
 from training.wcxb import Page, load_pages, score
 from transforms.document import read_document
 from transforms.records import Rejection
@@ -33,7 +33,9 @@ def _rules(page: Page, fmt: str) -> str:
 
 
 def _long_lines(page: Page, fmt: str) -> str:
-    return "\n".join(line for line in page.text().splitlines() if len(line.split()) >= 20)
+    return "\n".join(
+        line for line in page.text().splitlines() if len(line.split()) >= LONG_LINE_WORDS
+    )
 
 
 def _every_line(page: Page, fmt: str) -> str:
@@ -77,11 +79,7 @@ def main() -> None:
     if not args.cv:
         return
     t = time.time()
-    generated = generated_examples()
-    corpora = [
-        build_corpus([(p, p.text(), frozenset[str]()) for p in pages] + generated, "text"),
-        build_corpus([(p, p.html(), frozenset[str]()) for p in pages], "html"),
-    ]
+    corpora = wcxb_corpora(pages, ("text", "html"), generated=True)
     p = cross_validate(merged(corpora))
     at = 0
     for fmt, corpus in zip(("text", "html"), corpora, strict=True):

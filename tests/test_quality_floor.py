@@ -45,13 +45,11 @@ def test_quality_on_extended_layouts_stays_above_the_floors(measure):
 # the article pages, text; README "How pages are cleaned"), where the rules alone score 0.79.
 @pytest.mark.slow
 def test_quality_on_real_pages_of_sites_never_trained_on_stays_above_the_floor():
-    from training.train import build_corpus, cross_validate, generated_examples, texts_kept
+    from training.train import cross_validate, texts_kept, wcxb_corpora
     from training.wcxb import load_pages, score
 
     pages = load_pages()
-    corpus = build_corpus(
-        [(p, p.text(), frozenset[str]()) for p in pages] + generated_examples(), "text"
-    )
+    [corpus] = wcxb_corpora(pages, ["text"], generated=True)
     kept = texts_kept(corpus, cross_validate(corpus, folds_scored=[0]))
     fold = corpus.fold_of_page()
     scored = {page.id for page, f in zip(corpus.pages, fold, strict=True) if f == 0}

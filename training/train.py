@@ -1,7 +1,8 @@
 """Train the line model on the WCXB development pages and measure it by site-grouped CV.
 
 ``python -m training.train`` (``make train``) writes the two stages into
-``transforms/labeler/model/``; ``python -m training.train --cv`` prints cross-validated F1.
+``transforms/labeler/model/``; ``python -m benchmarks.real_pages`` prints the same training's
+figures, cross-validated by site, beside other cleaners.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import lightgbm as lgb
 import numpy as np
 
 from benchmarks.synthetic_pages import generate_corpus
-from training.wcxb import Page, aligned_labels, load_pages, score
+from training.wcxb import Page, aligned_labels, load_pages
 from transforms.document import read_document
 from transforms.labeler import decided_probability, kept_lines
 from transforms.labeler.features import (
@@ -91,6 +92,17 @@ def build_corpus(examples: Sequence[Example], fmt: str) -> Corpus:
     return Corpus(read, batch, first_stage_matrix(batch), np.array(labels, dtype=np.float32))
 
 
+def wcxb_corpora(pages: Sequence[Page], formats: Sequence[str], generated: bool) -> list[Corpus]:
+    """A corpus of ``pages`` in each format ("text", "html"); the generated pages (see
+    ``generated_examples``) join the text corpus when ``generated``."""
+    extra = generated_examples() if generated else []
+    corpora = []
+    for fmt in formats:
+        real = [(p, p.html() if fmt == "html" else p.text(), frozenset[str]()) for p in pages]
+        corpora.append(build_corpus(real + (extra if fmt == "text" else []), fmt))
+    return corpora
+
+
 def generated_examples() -> list[Example]:
     """Pages of the project's generator (``benchmarks.synthetic_pages``), classic and extended
     layouts, from a seed the quality benchmark does not use: they teach the model the seed
@@ -148,7 +160,10 @@ def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> tuple[lgb.Booster, lgb.
     return first, second
 
 
-def predict(corpus: Corpus, page_mask: np.ndarray, first: lgb.Booster, second: lgb.Booster):
+def predict(
+    corpus: Corpus, page_mask: np.ndarray, first: lgb.Booster, second: lgb.Booster
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines ``page_mask`` selects, and the stages' probabilities for them."""
     batch, line_mask = _sub_batch(corpus, page_mask)
     x1 = corpus.x1[line_mask]
     p1 = first.predict(x1).astype(np.float32)
@@ -198,35 +213,15 @@ def save(first: lgb.Booster, second: lgb.Booster) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cv", action="store_true", help="cross-validate instead of training")
     parser.add_argument("--formats", default="text,html")
     parser.add_argument("--no-generated", dest="generated", action="store_false",
                         help="train on the real pages only")  # fmt: skip
     args = parser.parse_args()
     t = time.time()
-    pages = load_pages()
-    generated = generated_examples() if args.generated else []
-    corpora = []
-    for fmt in args.formats.split(","):
-        real = [(p, p.html() if fmt == "html" else p.text(), frozenset[str]()) for p in pages]
-        corpora.append(build_corpus(real + (generated if fmt == "text" else []), fmt))
-        print(f"{fmt}: {len(pages)} pages, {len(corpora[-1].y)} lines, {time.time() - t:.0f} s",
-              flush=True)  # fmt: skip
+    corpora = wcxb_corpora(load_pages(), args.formats.split(","), args.generated)
     corpus = merged(corpora)
-    if not args.cv:
-        first, second = fit_stages(corpus, np.ones(len(corpus.pages), dtype=bool))
-        save(first, second)
-        return
-    p = cross_validate(corpus)
-    at = 0
-    for fmt, part in zip(args.formats.split(","), corpora, strict=True):
-        p_part = p[at : at + len(part.y)]
-        at += len(part.y)
-        for kind in ("article", None):
-            chosen = [pg for pg in pages if kind is None or pg.page_type == kind]
-            kept = texts_kept(part, p_part)
-            result = score(chosen, {pg.id: kept.get(pg.id, "") for pg in chosen})
-            print(fmt, kind or "all", {k: round(v, 4) for k, v in result.items()})
+    print(f"{len(corpus.pages)} pages, {len(corpus.y)} lines, {time.time() - t:.0f} s")
+    save(*fit_stages(corpus, np.ones(len(corpus.pages), dtype=bool)))
 
 
 if __name__ == "__main__":

@@ -27,8 +27,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from transforms.labeler.evidence import LABEL_CODES, page_evidence
-from transforms.labeler.features import Floats, Markup, PageBatch, PageEvidence
+from transforms.labeler.evidence import page_evidence
+from transforms.labeler.features import (
+    LABEL_CODES,
+    TITLE_CODE,
+    Floats,
+    Markup,
+    PageBatch,
+    PageEvidence,
+)
 from transforms.labeler.model import THRESHOLD, content_probability, model_version
 from transforms.labeler.rules import RuleReading
 from transforms.records import CleanDocument, Label
@@ -91,7 +98,7 @@ def decided_probability(evidence: PageEvidence, p: Floats) -> Floats:
 def kept_lines(evidence: PageEvidence, decided: Floats) -> npt.NDArray[np.bool_]:
     """Which lines of a page are article text, given ``decided_probability``: those at or
     over the threshold, except the rules' title."""
-    titles = np.asarray(evidence.rule_labels) == LABEL_CODES[Label.TITLE]
+    titles = np.asarray(evidence.rule_labels) == TITLE_CODE
     keep: npt.NDArray[np.bool_] = np.logical_and(decided >= THRESHOLD, ~titles)
     return keep
 

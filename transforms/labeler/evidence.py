@@ -15,11 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from transforms.labeler.features import Markup, PageEvidence
+from transforms.labeler.features import LABEL_CODES, Markup, PageEvidence
 from transforms.labeler.rules import RuleReading, read_lines
-from transforms.records import Label
-
-LABEL_CODES: dict[Label, int] = {label: code for code, label in enumerate(Label)}
 
 
 def page_evidence(

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from transforms.records import Label
+
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int64]
 
@@ -35,8 +37,9 @@ _CLAUSE_MARKS = ",;:，；：、"
 _SEPARATOR_MARKS = "|»›>→/•·–—-"
 # A line of this many words or more is long: the article lies between the first and the last.
 LONG_LINE_WORDS = 20
-# The codes of the rules' labels the features single out (their places in ``Label``).
-CONTENT_CODE, TITLE_CODE = 0, 1
+# The code of each of the rules' labels: its place in ``Label``.
+LABEL_CODES: dict[Label, int] = {label: code for code, label in enumerate(Label)}
+CONTENT_CODE, TITLE_CODE = LABEL_CODES[Label.CONTENT], LABEL_CODES[Label.TITLE]
 WINDOWS = (1, 2, 5, 10)
 REACH = 100
 
