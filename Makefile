@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 # The UI test's headless browser: Debian's package, not Playwright's download (unreachable here).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint browser bench bench-quality train clean
+.PHONY: demo test lint browser bench bench-quality train golden clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench-quality: $(VENV)/.bench  ## extraction quality, text and HTML, against tra
 
 train: $(INSTALLED)  ## retrain the line model from ../shared/wcxb-dev (same data, same model)
 	$(BIN)/python -m training.train
+
+golden: $(INSTALLED)  ## rewrite tests/transforms/golden/labels.tsv: every line's label and rule on samples/ and ../shared/seeds
+	$(BIN)/python -m tests.transforms.golden_labels
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis
