@@ -26,7 +26,7 @@ def test_every_line_keeps_its_golden_label_and_rule(corpus):
         changes = [line for line in diff if line[:1] in "+-" and line[:3] not in ("---", "+++")]
         shown = "\n".join(changes[:SHOWN])
         pytest.fail(
-            f"{len(changes)} snapshot lines differ for {corpus} (first {SHOWN}; "
-            f"'make golden' rewrites {GOLDEN.name} on purpose):\n{shown}",
+            f"{corpus}: {len(changes)} lines of the diff, first {SHOWN} below (- golden, + now); "
+            f"review, then 'make golden' rewrites {GOLDEN.name} on purpose:\n{shown}",
             pytrace=False,
         )
