@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from benchmarks.synthetic_pages import generate_corpus
-from flows.settings import apply_prefect_defaults
+from runtime.settings import apply_prefect_defaults
 
 REPEATS = 5
 QUERIES = {

@@ -36,8 +36,8 @@ from pathlib import Path
 from benchmarks.duplicate_pages import EDITS, NEAR_MISSES, generate_duplicates
 from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_pages import Article, new_article
-from flows.batch_rows import BatchRows, add_fingerprint
-from flows.settings import apply_prefect_defaults, worker_count
+from runtime.cleaning import BatchRows, add_fingerprint
+from runtime.settings import apply_prefect_defaults, worker_count
 from transforms.headline_key import headline_key
 from warehouse import loads
 from warehouse.dedup import find_duplicates

@@ -144,7 +144,7 @@ def measure_trafilatura(pages: Sequence[SyntheticPage]) -> Quality | None:
 def measure_in_warehouse(pages: Sequence[SyntheticPage], html: bool) -> Quality:
     """The pages ingested by the real ``ingest`` flow (site evidence included), as read back
     from ``articles`` and ``headline_mentions``; the speed is the whole flow's."""
-    from flows.settings import apply_prefect_defaults
+    from runtime.settings import apply_prefect_defaults
 
     apply_prefect_defaults()
     from flows.ingest import ingest

@@ -19,13 +19,13 @@ from prefect.futures import PrefectFuture
 from prefect.states import Failed, State
 from prefect.task_runners import TaskRunner
 
-from flows.batch_rows import BatchCounts, clean_chunk
-from flows.discover import WalkPart, discover_chunk, walk_parts, work_items
-from flows.lifeline import exit_with
-from flows.parallel import map_chunks, pool_for_run
 from flows.preflight import source_problem
 from flows.run_report import IngestSummary, by_label, removed_table, summary_markdown
-from flows.settings import (
+from runtime.cleaning import BatchCounts, clean_chunk
+from runtime.discover import WalkPart, discover_chunk, walk_parts, work_items
+from runtime.lifeline import exit_with
+from runtime.parallel import map_chunks, pool_for_run
+from runtime.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
@@ -33,7 +33,7 @@ from flows.settings import (
     served_by,
     warehouse_folder,
 )
-from flows.sources import Source
+from runtime.sources import Source
 from transforms.labeler import model_version
 from warehouse import dedup, loads, site_evidence, work_plan
 from warehouse.dedup import DedupCounts

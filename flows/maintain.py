@@ -14,7 +14,7 @@ from prefect.context import FlowRunContext
 
 from flows.maintain_report import MaintenanceSummary, summary_markdown, table_reports, verdict
 from flows.prune_runs import Pruned, prune_flow_runs
-from flows.settings import (
+from runtime.settings import (
     DEFAULT_MIN_SMALL_FILES,
     DEFAULT_PRUNE_RUNS_DAYS,
     DEFAULT_TARGET_FILE_MB,

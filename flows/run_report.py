@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flows.batch_rows import BatchCounts
 from flows.output_formats import shorten
+from runtime.cleaning import BatchCounts
 from warehouse.site_evidence import SiteEvidence
 
 TOP_SITES = 10

@@ -60,7 +60,7 @@ MERGE_SQL = "SELECT {columns} FROM read_parquet({files}, union_by_name = true) O
 
 @dataclass(frozen=True)
 class CompactionRule:
-    """When and into what a table is compacted (the defaults are in ``flows.settings``)."""
+    """When and into what a table is compacted (the defaults are in ``runtime.settings``)."""
 
     target_bytes: int  # a file with less data (uncompressed) is small; a merged file's size
     min_files: int  # a table is compacted once its catalog names this many small files

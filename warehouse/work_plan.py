@@ -63,7 +63,7 @@ FOUND = pa.schema(
     ]
 )
 
-# Files as the walk of SOURCE lists them (``flows.discover.walk_parts``).
+# Files as the walk of SOURCE lists them (``runtime.discover.walk_parts``).
 LISTED = pa.schema(
     [
         ("position", pa.int64()),

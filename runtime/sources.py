@@ -20,7 +20,7 @@ from typing import Any
 
 import fsspec
 
-from flows.readers import ReadProblem, input_format
+from runtime.readers import ReadProblem, input_format
 from warehouse.layout import location_url
 
 GLOB_CHARACTERS = frozenset("*?[")
@@ -35,7 +35,7 @@ class Located:
     """One input file: ``path`` as ``readers.read_input`` opens it (a local path or a URL)."""
 
     path: str
-    size: int
+    size: int | None  # None where an object store lists none
     mtime_ns: int | None
 
 

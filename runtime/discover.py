@@ -10,8 +10,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from flows.readers import ReadProblem, input_format, read_input
-from flows.sources import Source
+from runtime.readers import ReadProblem, input_format, read_input
+from runtime.sources import Source
 from transforms.fingerprint import doc_id
 from transforms.jsonl_records import BrokenLine, parse_jsonl
 from transforms.sites import site_for

@@ -9,9 +9,9 @@ import duckdb
 import pyarrow.parquet as pq
 
 from flows import batch_rows
-from flows.batch_rows import clean_chunk
-from flows.discover import SourceFile, WorkItem
-from flows.settings import Limits
+from runtime.cleaning import clean_chunk
+from runtime.discover import SourceFile, WorkItem
+from runtime.settings import Limits
 from transforms.fingerprint import doc_id
 from warehouse import loads
 from warehouse.layout import Layout, new_load_id

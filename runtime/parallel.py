@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
-from flows.lifeline import exit_with
-from flows.settings import worker_count
+from runtime.lifeline import exit_with
+from runtime.settings import worker_count
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -22,7 +22,7 @@ import pytest
 from benchmarks.synthetic_pages import generate_corpus
 from flows.ingest import ingest
 from flows.maintain import maintain
-from flows.settings import DEFAULT_MIN_SMALL_FILES
+from runtime.settings import DEFAULT_MIN_SMALL_FILES
 from tests.conftest import PAGEWASH
 from warehouse import compaction, loads
 from warehouse.catalog import connect_read_only

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from flows.discover import SourceFile, WorkItem
-from flows.readers import ReadProblem, read_input
-from flows.settings import Limits
-from flows.time_limit import CleaningTimeout, time_limit
+from runtime.discover import SourceFile, WorkItem
+from runtime.readers import ReadProblem, read_input
+from runtime.settings import Limits
+from runtime.time_limit import CleaningTimeout, time_limit
 from transforms.body_fingerprint import fingerprint
 from transforms.document import ReadDocument, build_documents, read_document
 from transforms.fingerprint import doc_id

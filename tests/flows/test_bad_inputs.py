@@ -171,9 +171,9 @@ def test_a_page_over_the_time_limit_is_quarantined_and_the_rest_ingested(tmp_pat
 def test_file_changed_or_deleted_after_discovery_is_quarantined_not_fatal(tmp_path):
     from datetime import UTC, datetime
 
-    from flows.batch_rows import rows_for_items
-    from flows.discover import SourceFile, WorkItem
-    from flows.settings import Limits
+    from runtime.cleaning import rows_for_items
+    from runtime.discover import SourceFile, WorkItem
+    from runtime.settings import Limits
     from transforms.fingerprint import doc_id
 
     path = tmp_path / "page.txt"
@@ -194,8 +194,8 @@ def test_a_page_that_breaks_the_models_batch_is_quarantined_alone(tmp_path, monk
     from datetime import UTC, datetime
 
     from flows import batch_rows
-    from flows.discover import SourceFile, WorkItem
-    from flows.settings import Limits
+    from runtime.discover import SourceFile, WorkItem
+    from runtime.settings import Limits
     from transforms.fingerprint import doc_id
 
     real = batch_rows.build_documents
