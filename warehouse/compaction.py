@@ -13,7 +13,7 @@ Rules:
   each 100k-row group of a file then spans few sites, and DuckDB skips the others on
   ``WHERE site = ...`` by their min/max statistics. Rows are copied unchanged, ``load_id``
   included.
-- DuckDB sorts one group (spilling to disk past ``MEMORY_LIMIT``) and hands the rows over a
+- DuckDB sorts one group (spilling to disk past ``duck.MEMORY_LIMIT``) and hands the rows over a
   row group at a time to a Parquet writer with the table's declared schema: memory is bounded
   by the target, whatever the table's size. (One DuckDB sort of 3 GB of 1 KB rows under a
   512 MB limit fails: a sort of wide strings does not spill enough.)
@@ -24,15 +24,14 @@ Rules:
 from __future__ import annotations
 
 import posixpath
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from warehouse.catalog import parquet_list
+from warehouse.duck import spilling_connection
 from warehouse.layout import EMPTY_FILE, Layout, file_name, part_file
 from warehouse.loads import visible_files
 from warehouse.maintenance import Rewrite
@@ -51,9 +50,6 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "body_pairs": ("body_key_a", "body_key_b"),
     "quarantine": ("source", "quarantined_at"),
 }
-
-# DuckDB's share of memory for the sort of one group (at most twice the target file size).
-MEMORY_LIMIT = "512MB"
 
 MERGE_SQL = "SELECT {columns} FROM read_parquet({files}, union_by_name = true) ORDER BY {keys}"
 
@@ -148,20 +144,6 @@ def row_groups(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Tabl
         yield pa.Table.from_batches(pending)
 
 
-@contextmanager
-def _sorter(layout: Layout, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory DuckDB that reads the warehouse and spills to the run's staging folder
-    (a local temporary folder for an object store)."""
-    spill_root = layout.staging_dir(run_id) if layout.is_local else None
-    if spill_root:
-        layout.makedirs(spill_root)
-    with (
-        tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill,
-        duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill}) as con,
-    ):
-        yield layout.attach(con)
-
-
 def column_list(names: Iterable[str]) -> str:
     """Quoted column names for SQL."""
     return ", ".join(f'"{name}"' for name in names)
@@ -192,7 +174,7 @@ def compact(layout: Layout, run_id: str, plan: Plan) -> Rewrite:
         posixpath.join(staged, part_file(run_id, f"compacted{i:04d}"))
         for i in range(1, len(plan.groups) + 1)
     ]
-    with _sorter(layout, run_id) as con:
+    with spilling_connection(layout, run_id) as con:
         rows = sum(
             _merge(layout, con, plan.table, group, target)
             for group, target in zip(plan.groups, targets, strict=True)

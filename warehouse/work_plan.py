@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,12 +34,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warehouse.catalog import catalog_sql, parquet_list
+from warehouse.duck import spilling_connection
 from warehouse.layout import Layout, file_name
 from warehouse.loads import stage_arrow, staged_files, visible_files
 from warehouse.parquet_files import read_columns, write_atomically
 
-# DuckDB's share of memory for planning; larger sorts and joins spill to disk.
-MEMORY_LIMIT = "512MB"
 # The snapshot of known paths the last load left, for the next run (``remember_known``).
 KNOWN_CACHE_DIR = "_cache"
 
@@ -180,20 +178,12 @@ def _batch_file(layout: Layout, load_id: str, batch_no: int) -> str:
 def _connect(
     layout: Layout, load_id: str, with_catalog: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory DuckDB that reads the warehouse (with the catalog's views over completed
-    loads, unless ``with_catalog`` is false) and spills to the load's staging folder."""
-    spill_root = layout.staging_dir(load_id) if layout.is_local else None
-    if spill_root:
-        layout.makedirs(spill_root)
-    with tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill:
-        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
-        layout.attach(con)
-        try:
-            if with_catalog:
-                con.execute(catalog_sql(layout, visible_files(layout)))
-            yield con
-        finally:
-            con.close()
+    """A spilling DuckDB (``duck``) with the catalog's views over completed loads, unless
+    ``with_catalog`` is false."""
+    with spilling_connection(layout, load_id) as con:
+        if with_catalog:
+            con.execute(catalog_sql(layout, visible_files(layout)))
+        yield con
 
 
 def _sql(layout: Layout, path: str) -> str:
