@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,20 @@ SAMPLE_LINES = 25
 SAMPLE_CHARS = 120
 
 
-@dataclass
+class Stopwatch:
+    """Seconds per stage of a run, each stage timed from the end of the one before."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._since = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self._since
+        self._since = now
+
+
+@dataclass(frozen=True)
 class IngestSummary:
     """What one run did; printed by the CLI, stored as its ``loads`` row, shown in the UI."""
 

@@ -90,7 +90,7 @@ def stored_files(layout: Layout) -> dict[str, tuple[StoredFile, ...]]:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Compaction:
     """A table to compact: the files the catalog names, and the groups of small ones to
     merge (each into one file)."""
 
@@ -103,12 +103,14 @@ class Plan:
         return tuple(f for group in self.groups for f in group)
 
 
-def plan(table: str, stored: Sequence[StoredFile], rule: CompactionRule) -> Plan | None:
+def plan_compaction(
+    table: str, stored: Sequence[StoredFile], rule: CompactionRule
+) -> Compaction | None:
     """The compaction of ``table``, or None when it has fewer than ``rule.min_files`` small
     files (or nothing but single-file groups).
 
     >>> files = [StoredFile(f"f{i}", 1, size, size) for i, size in enumerate([4, 5, 3, 9, 2])]
-    >>> [[f.path for f in g] for g in plan("t", files, CompactionRule(8, 2)).groups]
+    >>> [[f.path for f in g] for g in plan_compaction("t", files, CompactionRule(8, 2)).groups]
     [['f0', 'f1'], ['f2', 'f4']]
     """
     small = [f for f in stored if f.data_bytes < rule.target_bytes]
@@ -120,7 +122,7 @@ def plan(table: str, stored: Sequence[StoredFile], rule: CompactionRule) -> Plan
             groups.append([])
         groups[-1].append(f)
     merges = tuple(tuple(group) for group in groups if len(group) > 1)
-    return Plan(table, tuple(stored), merges) if merges else None
+    return Compaction(table, tuple(stored), merges) if merges else None
 
 
 def row_groups(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
@@ -167,7 +169,7 @@ def _merge(
     return write_stream_atomically(layout, schema, (g.cast(schema) for g in groups), target)
 
 
-def compact(layout: Layout, run_id: str, plan: Plan) -> Rewrite:
+def compact(layout: Layout, run_id: str, plan: Compaction) -> Rewrite:
     """Stage each group of the plan as one sorted file of the maintenance run ``run_id``."""
     staged = posixpath.join(layout.staging_dir(run_id), plan.table)
     targets = [

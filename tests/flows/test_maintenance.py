@@ -171,7 +171,7 @@ def test_compacted_file_has_full_row_groups_sorted_by_site_so_duckdb_skips_the_o
 
     run_id = new_load_id()
     files = compaction.stored_files(layout)["documents"]
-    plan = compaction.plan("documents", files, CompactionRule(TARGET, min_files=2))
+    plan = compaction.plan_compaction("documents", files, CompactionRule(TARGET, min_files=2))
     assert plan is not None and len(plan.merged) == 5
     rewrite = compaction.compact(layout, run_id, plan)
     commit_maintenance(layout, run_id, [rewrite], datetime.now(UTC))
@@ -206,7 +206,7 @@ def test_a_committed_compaction_shows_the_same_rows_and_recover_deletes_what_it_
 
     run_id = new_load_id()
     files = compaction.stored_files(layout)["documents"]
-    plan = compaction.plan("documents", files, CompactionRule(TARGET, min_files=3))
+    plan = compaction.plan_compaction("documents", files, CompactionRule(TARGET, min_files=3))
     assert plan is not None
     commit_maintenance(layout, run_id, [compaction.compact(layout, run_id, plan)], NOW)
 
