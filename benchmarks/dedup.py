@@ -37,7 +37,7 @@ from benchmarks.duplicate_pages import EDITS, NEAR_MISSES, generate_duplicates
 from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_pages import Article, new_article
 from runtime.settings import apply_prefect_defaults, worker_count
-from transforms.headline_key import headline_key
+from transforms.keys import headline_key
 from warehouse import loads
 from warehouse.dedup import find_duplicates
 from warehouse.layout import Layout, new_load_id

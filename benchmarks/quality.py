@@ -30,7 +30,7 @@ from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_html import to_html
 from benchmarks.synthetic_pages import SyntheticPage, generate_corpus
 from transforms.document import build_document
-from transforms.headline_key import headline_key
+from transforms.keys import headline_key
 from transforms.labeler import label_lines
 from transforms.line_features import forget_measured_lines
 from transforms.records import CleanDocument

@@ -12,8 +12,8 @@ import pyarrow as pa
 
 from runtime.readers import ReadProblem, read_input
 from runtime.sources import Source
-from transforms.fingerprint import doc_id
 from transforms.jsonl_records import BrokenLine, parse_jsonl
+from transforms.keys import doc_id
 from transforms.records import Rejection
 from transforms.sites import site_for
 from warehouse import work_plan

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from transforms.body_fingerprint import fingerprint
-from transforms.headline_key import headline_key
+from transforms.keys import headline_key
 from transforms.records import CleanDocument, Label, Rejection
 from warehouse.schemas import SCHEMAS
 from warehouse.work_items import SourceFile, WorkItem

@@ -173,7 +173,7 @@ def test_file_changed_or_deleted_after_discovery_is_quarantined_not_fatal(tmp_pa
 
     from runtime.cleaning import rows_for_items
     from runtime.settings import Limits
-    from transforms.fingerprint import doc_id
+    from transforms.keys import doc_id
     from warehouse.work_items import SourceFile, WorkItem
 
     path = tmp_path / "page.txt"
@@ -195,7 +195,7 @@ def test_a_page_that_breaks_the_models_batch_is_quarantined_alone(tmp_path, monk
 
     from runtime import cleaning
     from runtime.settings import Limits
-    from transforms.fingerprint import doc_id
+    from transforms.keys import doc_id
     from warehouse.work_items import SourceFile, WorkItem
 
     real = cleaning.build_documents

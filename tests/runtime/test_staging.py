@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from runtime import cleaning
 from runtime.cleaning import clean_chunk
 from runtime.settings import Limits
-from transforms.fingerprint import doc_id
+from transforms.keys import doc_id
 from warehouse import loads
 from warehouse.layout import Layout, new_load_id
 from warehouse.parquet_files import to_table
