@@ -1,6 +1,6 @@
 """Use every core for CPU-bound work inside one Prefect task.
 
-Prefect's default task runner uses threads, which the GIL keeps on one core (STACK.md), and
+Prefect's default task runner uses threads, which the GIL keeps on one core, and
 one task per document costs milliseconds; so a batch task splits its items into chunks and
 maps them over a process pool that lives as long as the flow run (``pool_for_run``).
 

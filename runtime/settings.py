@@ -35,7 +35,7 @@ class Limits:
 
 
 # Prefect settings that make the embedded (ephemeral) server work offline on small machines:
-# its start-up takes 12-30 s here, longer than Prefect's 20 s default (see STACK.md).
+# its start-up takes 12-30 s on these 2-core machines, longer than Prefect's 20 s default.
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",

@@ -1,4 +1,5 @@
-"""The one way pagewash opens DuckDB to work on a warehouse: in memory, capped, spilling.
+"""The one way pagewash opens DuckDB to work on a warehouse (in memory, capped, spilling), and
+the SQL it runs there, read from ``warehouse/sql/*.sql``.
 
 Corpus-level work (planning a run, matching duplicates, counting site evidence, sorting a
 compaction) runs in DuckDB under ``MEMORY_LIMIT``; what does not fit spills to a temporary
@@ -9,9 +10,11 @@ through are ``warehouse.catalog``'s.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 
 import duckdb
 
@@ -36,3 +39,19 @@ def spilling_connection(layout: Layout, run_id: str) -> Iterator[duckdb.DuckDBPy
             yield layout.attach(con)
         finally:
             con.close()
+
+
+def sql_file(name: str) -> str:
+    """The text of ``warehouse/sql/<name>`` (package data: found in an installed package)."""
+    return resources.files("warehouse").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def statements(name: str) -> list[str]:
+    """The statements of ``warehouse/sql/<name>``, to run one at a time (each ends in ``;``
+    at the end of a line; a leading comment stays with the statement after it)."""
+    parts = re.split(r";[ \t]*\n", sql_file(name))
+    return [part.strip() for part in parts if _code(part)]
+
+
+def _code(sql: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("--") for line in sql.splitlines())
