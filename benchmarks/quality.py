@@ -29,7 +29,7 @@ from pathlib import Path
 from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_html import to_html
 from benchmarks.synthetic_pages import SyntheticPage, generate_corpus
-from transforms.document import build_document
+from transforms.cleaning import build_document
 from transforms.keys import headline_key
 from transforms.labeler import label_lines
 from transforms.line_features import forget_measured_lines

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
 
-from prefect import Task, flow, get_run_logger, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.context import FlowRunContext
-from prefect.futures import PrefectFuture
 from prefect.states import Failed, State
-from prefect.task_runners import TaskRunner
 
 from flows.preflight import source_problem
 from flows.run_report import IngestSummary, Stopwatch, by_label, removed_table, summary_markdown
-from runtime.cleaning import BatchCounts, clean_chunk
+from flows.task_runs import in_window, task_runner
+from runtime.clean_chunks import BatchCounts, clean_chunk
 from runtime.discover import WalkPart, discover_chunk, walk_parts
 from runtime.lifeline import exit_with
 from runtime.parallel import map_chunks, pool_for_run
@@ -42,15 +36,11 @@ from warehouse.rows import row
 from warehouse.site_evidence import SiteEvidence
 from warehouse.work_plan import BatchPlan
 
-# Tasks in flight at once: bounds memory while keeping every core (or Dask worker) busy.
-BATCHES_IN_FLIGHT = 3
 # Files per discovery task: each task reads and hashes its files on every core.
 DISCOVER_BATCH = 50_000
 # Clean batches per run at most (larger batches beyond): a Prefect 3.8 task run costs 8-23 ms
 # on the client, and its server records only about 16 task runs a second on these machines.
 MAX_BATCHES = 100
-
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -220,41 +210,6 @@ def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -
     loads.publish(layout, summary.load_id, record)
 
 
-@contextmanager
-def _task_runner(dask_address: str | None) -> Iterator[TaskRunner[Any]]:
-    """Where the discovery and batch tasks run: the flow's own runner, or the Dask cluster
-    at ``dask_address`` (its workers need the warehouse and SOURCE at the same paths, and
-    ``PREFECT_API_URL``)."""
-    if dask_address is None:
-        context = FlowRunContext.get()
-        assert context is not None and context.task_runner is not None, "call inside the flow"
-        yield context.task_runner
-        return
-    # imported here: prefect_dask imports dask.distributed, which a local run does not need
-    from prefect_dask.task_runners import DaskTaskRunner
-
-    with DaskTaskRunner(address=dask_address) as runner:
-        yield runner
-
-
-def _in_window(
-    runner: TaskRunner[Any],
-    step: Task[..., R],
-    calls: Iterable[Mapping[str, Any]],
-    size: int = BATCHES_IN_FLIGHT,
-) -> Iterator[R]:
-    """The results of ``step`` for each of ``calls`` (its parameters), in order, with at most
-    ``size`` runs in flight: the next is submitted only as one comes back, which bounds the
-    memory the results and the walk take."""
-    in_flight: deque[PrefectFuture[R]] = deque()
-    for parameters in calls:
-        in_flight.append(runner.submit(step, dict(parameters)))
-        if len(in_flight) >= size:
-            yield in_flight.popleft().result()
-    while in_flight:
-        yield in_flight.popleft().result()
-
-
 @flow(name="ingest", log_prints=True)
 def ingest(
     source: str,
@@ -285,12 +240,12 @@ def ingest(
         in_process=dask_address is not None,
     )
     clock = Stopwatch()
-    with writer_lock(layout), pool_for_run(), _task_runner(dask_address) as runner:
+    with writer_lock(layout), pool_for_run(), task_runner(dask_address) as runner:
         prepare_warehouse(job)
         clock.lap("prepare warehouse")
         parts = walk_parts(pages, DISCOVER_BATCH)
         discovered = list(
-            _in_window(
+            in_window(
                 runner,
                 discover_files,
                 ({"job": job, "source": pages, "part": part} for part in parts),
@@ -301,7 +256,7 @@ def ingest(
         clock.lap("plan batches")
         batches = range(1, plan.batches + 1)
         totals = sum(
-            _in_window(
+            in_window(
                 runner,
                 clean_batch,
                 ({"job": job, "batch_no": n, "n_batches": plan.batches} for n in batches),

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flows.output_formats import shorten
-from runtime.cleaning import BatchCounts
+from runtime.clean_chunks import BatchCounts
 from warehouse.site_evidence import SiteEvidence
 
 TOP_SITES = 10

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 import fsspec
 
-from transforms.document import format_for
+from transforms.cleaning import format_for
 from transforms.records import Rejection
 
 GZIP_SUFFIX = ".gz"

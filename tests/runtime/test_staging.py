@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow.parquet as pq
 
-from runtime import cleaning
-from runtime.cleaning import clean_chunk
+from runtime import clean_chunks
+from runtime.clean_chunks import clean_chunk
 from runtime.settings import Limits
 from transforms.keys import doc_id
 from warehouse import loads
@@ -85,7 +85,7 @@ def test_a_chunk_stages_the_same_rows_whether_handed_over_at_once_or_in_pieces(
         items.append(WorkItem(key, (file,), False))
 
     def staged(name: str, every: int) -> dict[str, list[dict]]:
-        monkeypatch.setattr(cleaning, "ROWS_EVERY", every)
+        monkeypatch.setattr(clean_chunks, "ROWS_EVERY", every)
         layout = Layout.at(tmp_path / name)
         counts = clean_chunk(items, 0, layout, "L", "1", NOW, Limits())
         assert (counts.documents, counts.articles) == (5, 5)

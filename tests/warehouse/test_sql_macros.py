@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from transforms.document import build_document
+from transforms.cleaning import build_document
 from warehouse.duck import sql_file
 
 PAGE = (

@@ -14,7 +14,7 @@ from datetime import datetime
 from runtime.readers import ReadProblem, read_input
 from runtime.settings import Limits
 from runtime.time_limit import CleaningTimeout, time_limit
-from transforms.document import ReadDocument, build_documents, read_document
+from transforms.cleaning import ReadDocument, build_documents, read_document
 from transforms.jsonl_records import JsonRecord, parse_jsonl
 from transforms.keys import doc_id
 from transforms.records import CleanDocument, Rejection
