@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from benchmarks.synthetic_pages import generate_corpus
-from flows.settings import apply_prefect_defaults
+from runtime.settings import apply_prefect_defaults
 
 REPEATS = 5
 QUERIES = {
@@ -120,7 +120,7 @@ def _wide_rows(root: Path, n_rows: int) -> str:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     start = time.perf_counter()
     files = compaction.stored_files(layout)["articles"]
-    plan = compaction.plan("articles", files, CompactionRule(128 * 2**20, 8))
+    plan = compaction.plan_compaction("articles", files, CompactionRule(128 * 2**20, 8))
     assert plan is not None
     run_id = new_load_id()
     commit_maintenance(

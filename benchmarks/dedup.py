@@ -36,13 +36,13 @@ from pathlib import Path
 from benchmarks.duplicate_pages import EDITS, NEAR_MISSES, generate_duplicates
 from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_pages import Article, new_article
-from flows.batch_rows import BatchRows, add_fingerprint
-from flows.settings import apply_prefect_defaults, worker_count
-from transforms.headline_key import headline_key
+from runtime.settings import apply_prefect_defaults, worker_count
+from transforms.keys import headline_key
 from warehouse import loads
 from warehouse.dedup import find_duplicates
 from warehouse.layout import Layout, new_load_id
 from warehouse.query import run_query
+from warehouse.rows import BatchRows
 
 CHUNK = 10_000
 
@@ -183,7 +183,7 @@ def _stage_chunk(root: str, load_id: str, seed: int, start: int, n: int) -> int:
                 "load_id": load_id,
             }
         )
-        add_fingerprint(out, doc, body, load_id)
+        out.add_fingerprint(doc, body, load_id)
     for table, table_rows in rows.items():
         loads.stage(layout, load_id, table, f"{start:09d}", table_rows)
     return n

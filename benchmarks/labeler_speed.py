@@ -4,7 +4,7 @@ predictions, each in lines per second of one core, and how long the model takes 
     python -m benchmarks.labeler_speed [--pages 400] [--batch 200]
 
 Pages: the first ``--pages`` of the WCXB development pages as plain text, cleaned in batches
-of ``--batch`` as the ingest flow does (``flows/batch_rows``). Each figure is the best of
+of ``--batch`` as the ingest flow does (``runtime/clean_chunks.py``). Each figure is the best of
 three passes; the rules' memory of measured lines is emptied before each pass.
 """
 

@@ -29,8 +29,8 @@ from pathlib import Path
 from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_html import to_html
 from benchmarks.synthetic_pages import SyntheticPage, generate_corpus
-from transforms.document import build_document
-from transforms.headline_key import headline_key
+from transforms.cleaning import build_document
+from transforms.keys import headline_key
 from transforms.labeler import label_lines
 from transforms.line_features import forget_measured_lines
 from transforms.records import CleanDocument
@@ -144,7 +144,7 @@ def measure_trafilatura(pages: Sequence[SyntheticPage]) -> Quality | None:
 def measure_in_warehouse(pages: Sequence[SyntheticPage], html: bool) -> Quality:
     """The pages ingested by the real ``ingest`` flow (site evidence included), as read back
     from ``articles`` and ``headline_mentions``; the speed is the whole flow's."""
-    from flows.settings import apply_prefect_defaults
+    from runtime.settings import apply_prefect_defaults
 
     apply_prefect_defaults()
     from flows.ingest import ingest

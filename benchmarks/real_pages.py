@@ -19,7 +19,7 @@ import numpy as np
 
 from training.train import cross_validate, merged, texts_kept, wcxb_corpora
 from training.wcxb import Page, load_pages, score
-from transforms.document import read_document
+from transforms.cleaning import read_document
 from transforms.records import Rejection
 
 LONG_LINE_WORDS = 20

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from benchmarks.synthetic_pages import iter_corpus
-from flows.settings import apply_prefect_defaults
+from runtime.settings import apply_prefect_defaults
 
 RECORDS_PER_JSONL_FILE = 1000
 FLOOR_CHUNK = 10_000

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from flows.output_formats import FORMATS, RENDERERS
 from flows.prefect_api import start_embedded_server, unreachable_reason
-from flows.settings import (
+from runtime.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
@@ -171,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from flows.preflight import source_problem
-    from flows.sources import Source
+    from runtime.sources import Source
     from warehouse.layout import Layout
 
     if (problem := source_problem(args.source)) is not None:
@@ -186,7 +186,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     parameters = {"source": source, "warehouse": warehouse, "batch_size": args.batch_size}
     schedule = {"interval": args.every} if args.every else {"cron": args.cron or DEFAULT_CRON}
-    serve_from_here()  # each flow run exits when this process is gone (flows.lifeline)
+    serve_from_here()  # each flow run exits when this process is gone (runtime.lifeline)
     # one run at a time: a tick that comes while a run is still going waits for it
     ingest.serve(name="pagewash-serve", parameters=parameters, global_limit=1, **schedule)
     return 0

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import os
-import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.context import FlowRunContext
-from prefect.futures import PrefectFuture
 from prefect.states import Failed, State
-from prefect.task_runners import TaskRunner
 
-from flows.batch_rows import BatchCounts, clean_chunk
-from flows.discover import WalkPart, discover_chunk, walk_parts, work_items
-from flows.lifeline import exit_with
-from flows.parallel import map_chunks, pool_for_run
 from flows.preflight import source_problem
-from flows.run_report import IngestSummary, by_label, removed_table, summary_markdown
-from flows.settings import (
+from flows.run_report import IngestSummary, Stopwatch, by_label, removed_table, summary_markdown
+from flows.task_runs import in_window, task_runner
+from runtime.clean_chunks import BatchCounts, clean_chunk
+from runtime.discover import WalkPart, discover_chunk, walk_parts
+from runtime.lifeline import exit_with
+from runtime.parallel import map_chunks, pool_for_run
+from runtime.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
@@ -33,24 +26,29 @@ from flows.settings import (
     served_by,
     warehouse_folder,
 )
-from flows.sources import Source
+from runtime.sources import Source
 from transforms.labeler import model_version
 from warehouse import dedup, loads, site_evidence, work_plan
 from warehouse.dedup import DedupCounts
 from warehouse.layout import Layout, new_load_id
 from warehouse.lock import writer_lock
+from warehouse.rows import row
 from warehouse.site_evidence import SiteEvidence
-from warehouse.work_plan import Plan
+from warehouse.work_plan import BatchPlan
 
-# Tasks in flight at once: bounds memory while keeping every core (or Dask worker) busy.
-BATCHES_IN_FLIGHT = 3
 # Files per discovery task: each task reads and hashes its files on every core.
 DISCOVER_BATCH = 50_000
-# Clean batches per run at most (larger batches beyond): a Prefect task run costs 8-23 ms on
-# the client and the server records only ~16 a second (STACK.md).
+# Clean batches per run at most (larger batches beyond): a Prefect 3.8 task run costs 8-23 ms
+# on the client, and its server records only about 16 task runs a second on these machines.
 MAX_BATCHES = 100
 
-T = TypeVar("T")
+
+@dataclass(frozen=True)
+class Discovered:
+    """What discovering one part of the walk saw."""
+
+    files: int
+    skipped: int  # unread: the same size and modification time as stored
 
 
 @dataclass(frozen=True)
@@ -89,10 +87,10 @@ def prepare_warehouse(job: LoadJob) -> None:
     task_run_name="discover files {part.number}",
     cache_policy=NO_CACHE,
 )
-def discover_files(job: LoadJob, source: Source, part: WalkPart) -> int:
-    """Read and hash the new or changed files of a part of the walk on every core; return how
-    many files were skipped unread. A part whose files all have their stored size and
-    modification time starts no worker."""
+def discover_files(job: LoadJob, source: Source, part: WalkPart) -> Discovered:
+    """Read and hash the new or changed files of a part of the walk on every core; count
+    those skipped unread. A part whose files all have their stored size and modification
+    time starts no worker."""
     to_read = work_plan.to_read(job.layout, job.load_id, part.listed)
     if to_read:
         map_chunks(
@@ -109,13 +107,13 @@ def discover_files(job: LoadJob, source: Source, part: WalkPart) -> int:
     get_run_logger().info(
         "discovery part %d: %d files, %d unchanged since stored", part.number, len(part), skipped
     )
-    return skipped
+    return Discovered(len(part), skipped)
 
 
 @task(name="plan batches", cache_policy=NO_CACHE)
-def plan_batches(job: LoadJob, batch_size: int) -> Plan:
+def plan_batches(job: LoadJob, batch_size: int) -> BatchPlan:
     """Match what discovery found against the warehouse, in DuckDB, and cut it into batches."""
-    found = work_plan.plan(job.layout, job.load_id, job.at, batch_size, MAX_BATCHES)
+    found = work_plan.plan_batches(job.layout, job.load_id, job.at, batch_size, MAX_BATCHES)
     get_run_logger().info(
         "%d new or changed pages (%d already stored, %d unreadable) in %d batches",
         found.items,
@@ -133,7 +131,7 @@ def plan_batches(job: LoadJob, batch_size: int) -> Plan:
 )
 def clean_batch(job: LoadJob, batch_no: int, n_batches: int) -> BatchCounts:
     """Clean one batch of the plan on every core and stage its rows as Parquet."""
-    items = work_items(work_plan.batch_rows(job.layout, job.load_id, batch_no))
+    items = work_plan.batch_items(job.layout, job.load_id, batch_no)
     parts = map_chunks(
         clean_chunk,
         items,
@@ -192,40 +190,24 @@ def find_site_boilerplate(layout: Layout, load_id: str, changed: bool) -> SiteEv
 @task(name="publish load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -> None:
     """Move the staged files into place and record the load: the run's commit point."""
-    row = asdict(summary)
-    row.pop("warehouse")
     work_plan.remember_known(layout, summary.load_id)
-    row.update(started_at=started_at, finished_at=datetime.now(UTC), labeler_model=model_version())
-    loads.publish(layout, summary.load_id, row)
-
-
-@contextmanager
-def _task_runner(dask_address: str | None) -> Iterator[TaskRunner[Any]]:
-    """Where the discovery and batch tasks run: the flow's own runner, or the Dask cluster
-    at ``dask_address`` (its workers need the warehouse and SOURCE at the same paths, and
-    ``PREFECT_API_URL``)."""
-    if dask_address is None:
-        context = FlowRunContext.get()
-        assert context is not None and context.task_runner is not None, "call inside the flow"
-        yield context.task_runner
-        return
-    # imported here: prefect_dask imports dask.distributed, which a local run does not need
-    from prefect_dask.task_runners import DaskTaskRunner
-
-    with DaskTaskRunner(address=dask_address) as runner:
-        yield runner
-
-
-def _windowed(futures: Iterator[PrefectFuture[T]], collect: Callable[[T], None], size: int) -> None:
-    """Consume ``futures`` as they are submitted, with at most ``size`` in flight (the rest
-    are not submitted yet, which bounds memory), passing each result to ``collect`` in order."""
-    in_flight: deque[PrefectFuture[T]] = deque()
-    for future in futures:
-        in_flight.append(future)
-        if len(in_flight) >= size:
-            collect(in_flight.popleft().result())
-    while in_flight:
-        collect(in_flight.popleft().result())
+    record = row(
+        "loads",
+        load_id=summary.load_id,
+        source=summary.source,
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
+        files_seen=summary.files_seen,
+        ingested=summary.ingested,
+        skipped=summary.skipped,
+        quarantined=summary.quarantined,
+        articles=summary.articles,
+        new_pairs=summary.new_pairs,
+        duplicates=summary.duplicates,
+        lines_removed=summary.lines_removed,
+        labeler_model=model_version(),
+    )
+    loads.publish(layout, summary.load_id, record)
 
 
 @flow(name="ingest", log_prints=True)
@@ -257,60 +239,53 @@ def ingest(
         Limits(int(max_file_mb * 2**20), max_page_seconds),
         in_process=dask_address is not None,
     )
-    summary = IngestSummary(job.load_id, pages.url, layout.url)
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[stage] = now - clock
-        clock = now
-
-    totals = BatchCounts()
-
-    def add_skipped(unread: int) -> None:
-        summary.skipped += unread
-
-    def add_batch(counts: BatchCounts) -> None:
-        nonlocal totals
-        totals += counts
-
-    with writer_lock(layout), pool_for_run(), _task_runner(dask_address) as runner:
+    clock = Stopwatch()
+    with writer_lock(layout), pool_for_run(), task_runner(dask_address) as runner:
         prepare_warehouse(job)
-        lap("prepare warehouse")
-
-        def discovering() -> Iterator[PrefectFuture[int]]:
-            for part in walk_parts(pages, DISCOVER_BATCH):
-                summary.files_seen += len(part)
-                parameters = {"job": job, "source": pages, "part": part}
-                yield runner.submit(discover_files, parameters)
-
-        _windowed(discovering(), add_skipped, BATCHES_IN_FLIGHT)
-        lap("discover files")
-        plan = plan_batches(job, max(1, batch_size))
-        summary.skipped += plan.skipped
-        lap("plan batches")
-        cleaning = (
-            runner.submit(
-                clean_batch, {"job": job, "batch_no": batch_no, "n_batches": plan.batches}
+        clock.lap("prepare warehouse")
+        parts = walk_parts(pages, DISCOVER_BATCH)
+        discovered = list(
+            in_window(
+                runner,
+                discover_files,
+                ({"job": job, "source": pages, "part": part} for part in parts),
             )
-            for batch_no in range(1, plan.batches + 1)
         )
-        _windowed(cleaning, add_batch, BATCHES_IN_FLIGHT)
-        lap(f"clean {plan.batches} batches")
-        summary.ingested, summary.articles = totals.documents, totals.articles
-        summary.quarantined = plan.unreadable + totals.quarantined
-        counts = find_duplicates(layout, job.load_id, changed=summary.ingested > 0)
-        summary.new_pairs, summary.duplicates = counts.new_pairs, counts.duplicates
-        lap("find duplicates")
-        evidence = find_site_boilerplate(layout, job.load_id, changed=summary.ingested > 0)
-        lap("find site boilerplate")
-        summary.lines_removed = dict(sorted(by_label(totals.removed).items()))
+        clock.lap("discover files")
+        plan = plan_batches(job, max(1, batch_size))
+        clock.lap("plan batches")
+        batches = range(1, plan.batches + 1)
+        totals = sum(
+            in_window(
+                runner,
+                clean_batch,
+                ({"job": job, "batch_no": n, "n_batches": plan.batches} for n in batches),
+            ),
+            BatchCounts(),
+        )
+        clock.lap(f"clean {plan.batches} batches")
+        changed = totals.documents > 0  # a load that stored nothing new changes no cluster
+        counts = find_duplicates(layout, job.load_id, changed)
+        clock.lap("find duplicates")
+        evidence = find_site_boilerplate(layout, job.load_id, changed)
+        clock.lap("find site boilerplate")
+        summary = IngestSummary(
+            job.load_id,
+            pages.url,
+            layout.url,
+            files_seen=sum(d.files for d in discovered),
+            ingested=totals.documents,
+            skipped=sum(d.skipped for d in discovered) + plan.skipped,
+            quarantined=plan.unreadable + totals.quarantined,
+            articles=totals.articles,
+            new_pairs=counts.new_pairs,
+            duplicates=counts.duplicates,
+            lines_removed=dict(sorted(by_label(totals.removed).items())),
+        )
         publish_load(layout, summary, started_at)
-        lap("publish load")
+        clock.lap("publish load")
     create_markdown_artifact(
-        summary_markdown(summary, seconds, totals, evidence),
+        summary_markdown(summary, clock.seconds, totals, evidence),
         key="ingest-summary",
         description=f"pagewash load {summary.load_id}",
     )

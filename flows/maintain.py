@@ -14,14 +14,14 @@ from prefect.context import FlowRunContext
 
 from flows.maintain_report import MaintenanceSummary, summary_markdown, table_reports, verdict
 from flows.prune_runs import Pruned, prune_flow_runs
-from flows.settings import (
+from runtime.settings import (
     DEFAULT_MIN_SMALL_FILES,
     DEFAULT_PRUNE_RUNS_DAYS,
     DEFAULT_TARGET_FILE_MB,
     warehouse_folder,
 )
 from warehouse import compaction, derived, loads
-from warehouse.compaction import CompactionRule, Plan, StoredFile
+from warehouse.compaction import Compaction, CompactionRule, StoredFile
 from warehouse.layout import Layout, new_load_id
 from warehouse.lock import writer_lock
 from warehouse.maintenance import Rewrite, commit_maintenance
@@ -57,7 +57,7 @@ def list_table_files(layout: Layout) -> dict[str, tuple[StoredFile, ...]]:
 
 
 @task(name="compact table", task_run_name="compact {plan.table}", cache_policy=NO_CACHE)
-def compact_table(layout: Layout, run_id: str, plan: Plan) -> Rewrite:
+def compact_table(layout: Layout, run_id: str, plan: Compaction) -> Rewrite:
     """Merge a table's small files into one sorted file, staged until the commit."""
     rewrite = compaction.compact(layout, run_id, plan)
     get_run_logger().info(
@@ -112,7 +112,7 @@ def maintain(
             seconds[rewrite.table_name] = time.perf_counter() - clock
         stored = list_table_files(layout)
         for table, files in stored.items():
-            if plan := compaction.plan(table, files, rule):
+            if plan := compaction.plan_compaction(table, files, rule):
                 clock = time.perf_counter()
                 rewrites.append(compact_table(layout, run_id, plan))
                 seconds[table] = time.perf_counter() - clock

@@ -24,11 +24,11 @@ def unreachable_reason(api_url: str) -> str | None:
 
 def start_embedded_server() -> None:
     """Start Prefect's embedded (temporary) server now, as its client would on first use,
-    and a guard that stops it when this process is gone, however it goes (flows.lifeline);
+    and a guard that stops it when this process is gone, however it goes (runtime.lifeline);
     call after ``settings.apply_prefect_defaults``."""
     from prefect.server.api.server import SubprocessASGIServer
 
-    from flows.lifeline import start_guard
+    from runtime.lifeline import start_guard
 
     server = SubprocessASGIServer()  # the one instance Prefect's own clients use
     server.start()

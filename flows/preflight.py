@@ -6,7 +6,7 @@ Failed with it as its message, instead of a traceback.
 
 from __future__ import annotations
 
-from flows.sources import Source
+from runtime.sources import Source
 from warehouse.layout import Layout
 from warehouse.lock import WarehouseBusy, writer_lock
 

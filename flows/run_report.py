@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flows.batch_rows import BatchCounts
 from flows.output_formats import shorten
+from runtime.clean_chunks import BatchCounts
 from warehouse.site_evidence import SiteEvidence
 
 TOP_SITES = 10
@@ -15,7 +16,20 @@ SAMPLE_LINES = 25
 SAMPLE_CHARS = 120
 
 
-@dataclass
+class Stopwatch:
+    """Seconds per stage of a run, each stage timed from the end of the one before."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._since = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self._since
+        self._since = now
+
+
+@dataclass(frozen=True)
 class IngestSummary:
     """What one run did; printed by the CLI, stored as its ``loads`` row, shown in the UI."""
 

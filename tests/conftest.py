@@ -18,7 +18,7 @@ import httpx
 import pytest
 from hypothesis import settings
 
-from flows.settings import apply_prefect_defaults
+from runtime.settings import apply_prefect_defaults
 
 # The suite is deterministic: the same generated examples every run. Setting
 # PAGEWASH_HYPOTHESIS_EXAMPLES explores new random examples instead (see README, Tests).
@@ -195,7 +195,7 @@ def left_behind(command: list[str], env: dict[str, str], stop: int, spawned: int
     """Start ``command``; once ``spawned`` multiprocessing processes run below it (its pool
     workers are cleaning), stop it with the signal ``stop``; the processes it started that
     are still running 5 s after it ended (none, unless one outlives it)."""
-    from flows.lifeline import alive
+    from runtime.lifeline import alive
 
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

@@ -18,7 +18,7 @@ import numpy as np
 
 from benchmarks.synthetic_pages import generate_corpus
 from training.wcxb import Page, aligned_labels, load_pages
-from transforms.document import read_document
+from transforms.cleaning import read_document
 from transforms.labeler import decided_probability, kept_lines
 from transforms.labeler.features import (
     CATEGORICAL,

@@ -43,8 +43,7 @@ from dataclasses import dataclass
 
 from rensa import RMinHash
 
-from transforms.fingerprint import doc_id
-from transforms.headline_key import fold_text
+from transforms.keys import doc_id, fold_text
 
 NUM_PERM = 128
 BANDS = 32

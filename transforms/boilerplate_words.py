@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from transforms.headline_key import headline_key
+from transforms.keys import headline_key
 
 # fmt: off
 _SECTION_NAMES = frozenset(

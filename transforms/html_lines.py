@@ -24,23 +24,12 @@ from bs4 import BeautifulSoup
 from bs4.element import CData, NavigableString, PageElement, Tag
 
 from transforms.labeler.features import Markup
+from transforms.regions import BOILERPLATE_NAMES, REGION_CODES, REGION_TAGS
 
 # fmt: off
 DROPPED_TAGS = frozenset({
     "script", "style", "noscript", "template", "head", "iframe", "svg", "canvas",
     "button", "select", "object", "embed",
-})
-# A form is a region to weigh, not text to drop: an ASP.NET page holds its whole body in one
-# (and a region holding most of the page's text is ignored by the labeler's rule 4).
-REGION_TAGS = frozenset({"nav", "aside", "footer", "header", "form"})
-# Class and id words of boilerplate containers, as sites name them (after boilerpipe's and
-# trafilatura's lists of the same kind); "ad" must be a whole word ("ad-slot", not "head").
-BOILERPLATE_NAMES = frozenset({
-    "nav", "navbar", "navigation", "menu", "menubar", "skip", "pagination", "pager",
-    "masthead", "breadcrumb", "breadcrumbs", "crumbs", "footer", "sidebar", "widget",
-    "related", "popular", "trending", "recommended", "tags", "tagcloud", "share", "sharing",
-    "social", "comment", "comments", "cookie", "cookies", "consent", "gdpr", "advert",
-    "advertisement", "ad", "ads", "promo", "sponsored", "newsletter", "subscribe", "signup",
 })
 ARTICLE_TAGS = frozenset({"article", "main"})
 # Class and id words of the element that holds the article (after trafilatura's lists).
@@ -56,8 +45,6 @@ BLOCK_TAGS = frozenset({
 # fmt: on
 # The line model's code of a line's block element (0: another element).
 BLOCK_CODES = {name: code for code, name in enumerate(sorted(BLOCK_TAGS), start=1)}
-# The line model's code of a region (0: none).
-REGION_CODES = {name: code for code, name in enumerate(sorted(BOILERPLATE_NAMES | REGION_TAGS), 1)}
 # Visible text nodes; comments, doctypes and processing instructions are other subclasses.
 _TEXT_TYPES = (NavigableString, CData)
 _NAME_WORD = re.compile(r"[a-z0-9]+")

@@ -15,6 +15,10 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from transforms.records import Rejection
+
+BAD_LINE = "bad_json_line"
+
 
 @dataclass(frozen=True, slots=True)
 class JsonRecord:
@@ -29,11 +33,15 @@ class JsonRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class BrokenLine:
-    """A line of a JSON Lines file that is not a usable record."""
+class BrokenLine(Rejection):
+    """A line of a JSON Lines file that is not a usable record: rejected as
+    ``bad_json_line``, with the line's number as its ``key``."""
 
-    key: int
-    detail: str
+    key: int = 0
+
+
+def _broken(line_no: int, detail: str) -> BrokenLine:
+    return BrokenLine(BAD_LINE, detail, line_no)
 
 
 def _site(url: object) -> str | None:
@@ -48,9 +56,9 @@ def parse_record(line_no: int, line: bytes) -> JsonRecord | BrokenLine:
     try:
         value = json.loads(line)
     except (ValueError, UnicodeDecodeError) as err:
-        return BrokenLine(line_no, f"line {line_no}: not JSON ({err})"[:300])
+        return _broken(line_no, f"line {line_no}: not JSON ({err})"[:300])
     if not isinstance(value, dict):
-        return BrokenLine(line_no, f"line {line_no}: not a JSON object")
+        return _broken(line_no, f"line {line_no}: not a JSON object")
     for field, fmt in (("text", "text"), ("html", "html")):
         content = value.get(field)
         if isinstance(content, str):
@@ -64,7 +72,7 @@ def parse_record(line_no: int, line: bytes) -> JsonRecord | BrokenLine:
                 site=_site(value.get("url")),
                 title=title if isinstance(title, str) and title.strip() else None,
             )
-    return BrokenLine(line_no, f"line {line_no}: no string 'text' or 'html' field")
+    return _broken(line_no, f"line {line_no}: no string 'text' or 'html' field")
 
 
 def parse_jsonl(data: bytes) -> list[JsonRecord | BrokenLine]:

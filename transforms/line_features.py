@@ -20,7 +20,7 @@ from transforms.boilerplate_words import (
     is_link_prompt,
     is_section_name,
 )
-from transforms.headline_key import single_spaced, spaced_key, strip_truncation
+from transforms.keys import single_spaced, spaced_key, strip_truncation
 
 _SENTENCE_MARKS = frozenset(".!?。！？؟।")
 _CLOSERS = "\"'”’»)]"

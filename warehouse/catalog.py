@@ -15,13 +15,14 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from importlib import resources
 
 import duckdb
 
+from warehouse.duck import sql_file
 from warehouse.layout import Layout
 
-CATALOG_SQL = resources.files("warehouse").joinpath("catalog.sql").read_text(encoding="utf-8")
+# The DuckDB macros every query shares (paragraphs, keys, word counts), then the derived views.
+CATALOG_SQL = sql_file("macros.sql") + "\n" + sql_file("catalog.sql")
 
 
 def sql_string(value: str) -> str:

@@ -13,7 +13,7 @@ Rules:
   each 100k-row group of a file then spans few sites, and DuckDB skips the others on
   ``WHERE site = ...`` by their min/max statistics. Rows are copied unchanged, ``load_id``
   included.
-- DuckDB sorts one group (spilling to disk past ``MEMORY_LIMIT``) and hands the rows over a
+- DuckDB sorts one group (spilling to disk past ``duck.MEMORY_LIMIT``) and hands the rows over a
   row group at a time to a Parquet writer with the table's declared schema: memory is bounded
   by the target, whatever the table's size. (One DuckDB sort of 3 GB of 1 KB rows under a
   512 MB limit fails: a sort of wide strings does not spill enough.)
@@ -24,15 +24,14 @@ Rules:
 from __future__ import annotations
 
 import posixpath
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from warehouse.catalog import parquet_list
+from warehouse.duck import spilling_connection
 from warehouse.layout import EMPTY_FILE, Layout, file_name, part_file
 from warehouse.loads import visible_files
 from warehouse.maintenance import Rewrite
@@ -52,15 +51,12 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "quarantine": ("source", "quarantined_at"),
 }
 
-# DuckDB's share of memory for the sort of one group (at most twice the target file size).
-MEMORY_LIMIT = "512MB"
-
 MERGE_SQL = "SELECT {columns} FROM read_parquet({files}, union_by_name = true) ORDER BY {keys}"
 
 
 @dataclass(frozen=True)
 class CompactionRule:
-    """When and into what a table is compacted (the defaults are in ``flows.settings``)."""
+    """When and into what a table is compacted (the defaults are in ``runtime.settings``)."""
 
     target_bytes: int  # a file with less data (uncompressed) is small; a merged file's size
     min_files: int  # a table is compacted once its catalog names this many small files
@@ -94,7 +90,7 @@ def stored_files(layout: Layout) -> dict[str, tuple[StoredFile, ...]]:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Compaction:
     """A table to compact: the files the catalog names, and the groups of small ones to
     merge (each into one file)."""
 
@@ -107,12 +103,14 @@ class Plan:
         return tuple(f for group in self.groups for f in group)
 
 
-def plan(table: str, stored: Sequence[StoredFile], rule: CompactionRule) -> Plan | None:
+def plan_compaction(
+    table: str, stored: Sequence[StoredFile], rule: CompactionRule
+) -> Compaction | None:
     """The compaction of ``table``, or None when it has fewer than ``rule.min_files`` small
     files (or nothing but single-file groups).
 
     >>> files = [StoredFile(f"f{i}", 1, size, size) for i, size in enumerate([4, 5, 3, 9, 2])]
-    >>> [[f.path for f in g] for g in plan("t", files, CompactionRule(8, 2)).groups]
+    >>> [[f.path for f in g] for g in plan_compaction("t", files, CompactionRule(8, 2)).groups]
     [['f0', 'f1'], ['f2', 'f4']]
     """
     small = [f for f in stored if f.data_bytes < rule.target_bytes]
@@ -124,7 +122,7 @@ def plan(table: str, stored: Sequence[StoredFile], rule: CompactionRule) -> Plan
             groups.append([])
         groups[-1].append(f)
     merges = tuple(tuple(group) for group in groups if len(group) > 1)
-    return Plan(table, tuple(stored), merges) if merges else None
+    return Compaction(table, tuple(stored), merges) if merges else None
 
 
 def row_groups(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
@@ -146,20 +144,6 @@ def row_groups(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Tabl
             pending, count = rest.to_batches(), rest.num_rows
     if count:
         yield pa.Table.from_batches(pending)
-
-
-@contextmanager
-def _sorter(layout: Layout, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory DuckDB that reads the warehouse and spills to the run's staging folder
-    (a local temporary folder for an object store)."""
-    spill_root = layout.staging_dir(run_id) if layout.is_local else None
-    if spill_root:
-        layout.makedirs(spill_root)
-    with (
-        tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill,
-        duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill}) as con,
-    ):
-        yield layout.attach(con)
 
 
 def column_list(names: Iterable[str]) -> str:
@@ -185,14 +169,14 @@ def _merge(
     return write_stream_atomically(layout, schema, (g.cast(schema) for g in groups), target)
 
 
-def compact(layout: Layout, run_id: str, plan: Plan) -> Rewrite:
+def compact(layout: Layout, run_id: str, plan: Compaction) -> Rewrite:
     """Stage each group of the plan as one sorted file of the maintenance run ``run_id``."""
     staged = posixpath.join(layout.staging_dir(run_id), plan.table)
     targets = [
         posixpath.join(staged, part_file(run_id, f"compacted{i:04d}"))
         for i in range(1, len(plan.groups) + 1)
     ]
-    with _sorter(layout, run_id) as con:
+    with spilling_connection(layout, run_id) as con:
         rows = sum(
             _merge(layout, con, plan.table, group, target)
             for group, target in zip(plan.groups, targets, strict=True)

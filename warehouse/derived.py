@@ -10,12 +10,12 @@ is repaired. Articles stored before paragraphs were kept get theirs.
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow.parquet as pq
 
 from warehouse import dedup, site_evidence
 from warehouse.catalog import parquet_list
 from warehouse.compaction import column_list
+from warehouse.duck import spilling_connection
 from warehouse.layout import EMPTY_FILE, Layout, file_name
 from warehouse.loads import staged_files, visible_files
 from warehouse.maintenance import Rewrite
@@ -45,7 +45,7 @@ def refresh_derived(layout: Layout, run_id: str) -> list[Rewrite]:
     rewrites = []
     for table in sorted(DERIVED_TABLES):
         rebuilt = staged_files(layout, run_id, table)
-        if not _differ(layout, table, stored[table], rebuilt):
+        if not _differ(layout, run_id, table, stored[table], rebuilt):
             for path in rebuilt:
                 layout.remove(path)
             continue
@@ -56,14 +56,14 @@ def refresh_derived(layout: Layout, run_id: str) -> list[Rewrite]:
     return rewrites
 
 
-def _differ(layout: Layout, table: str, stored: list[str], rebuilt: list[str]) -> bool:
+def _differ(layout: Layout, run_id: str, table: str, stored: list[str], rebuilt: list[str]) -> bool:
     sql = CHANGED_ROWS_SQL.format(
         columns=column_list(name for name in SCHEMAS[table].names if name != "load_id"),
         stored=parquet_list([layout.sql_path(path) for path in stored]),
         rebuilt=parquet_list([layout.sql_path(path) for path in rebuilt]),
     )
-    with duckdb.connect() as con:
-        row = layout.attach(con).execute(sql).fetchone()
+    with spilling_connection(layout, run_id) as con:
+        row = con.execute(sql).fetchone()
     return bool(row and row[0])
 
 

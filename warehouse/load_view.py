@@ -8,21 +8,16 @@ DuckDB, capped in memory and spilling to disk, so it never holds the corpus in P
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
 
 from warehouse.catalog import TABLE_VIEW, catalog_sql, parquet_list
+from warehouse.duck import spilling_connection
 from warehouse.layout import Layout
 from warehouse.loads import staged_files, visible_files
 from warehouse.schemas import DERIVED_TABLES
-
-# DuckDB's share of memory; joins larger than this spill to disk (the staging folder of a local
-# warehouse, else a local temporary folder). 1 GB took a 200,000-page run's flow and workers
-# past 1.5 GB together.
-MEMORY_LIMIT = "512MB"
 
 
 @contextmanager
@@ -36,18 +31,9 @@ def load_connection(layout: Layout, load_id: str) -> Iterator[duckdb.DuckDBPyCon
             paths.extend(staged)
         elif staged:
             files[table] = staged
-    spill_root = layout.staging_dir(load_id) if layout.is_local else None
-    if spill_root:
-        layout.makedirs(spill_root)
-    with tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill:
-        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
-        try:
-            layout.attach(con).execute(catalog_sql(layout, files))
-            for table, paths in stored.items():
-                sql_paths = [layout.sql_path(p) for p in paths]
-                con.execute(
-                    TABLE_VIEW.format(name=f'"stored_{table}"', files=parquet_list(sql_paths))
-                )
-            yield con
-        finally:
-            con.close()
+    with spilling_connection(layout, load_id) as con:
+        con.execute(catalog_sql(layout, files))
+        for table, paths in stored.items():
+            sql_paths = [layout.sql_path(p) for p in paths]
+            con.execute(TABLE_VIEW.format(name=f'"stored_{table}"', files=parquet_list(sql_paths)))
+        yield con

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,12 +34,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warehouse.catalog import catalog_sql, parquet_list
+from warehouse.duck import spilling_connection
 from warehouse.layout import Layout, file_name
 from warehouse.loads import stage_arrow, staged_files, visible_files
 from warehouse.parquet_files import read_columns, write_atomically
+from warehouse.work_items import WalkedFile, WorkItem, work_items
 
-# DuckDB's share of memory for planning; larger sorts and joins spill to disk.
-MEMORY_LIMIT = "512MB"
 # The snapshot of known paths the last load left, for the next run (``remember_known``).
 KNOWN_CACHE_DIR = "_cache"
 
@@ -60,16 +59,6 @@ FOUND = pa.schema(
         ("doc_id", pa.string()),  # null when the file could not be read
         ("reason", pa.string()),  # why not, for the quarantine table
         ("detail", pa.string()),
-    ]
-)
-
-# Files as the walk of SOURCE lists them (``flows.discover.walk_parts``).
-LISTED = pa.schema(
-    [
-        ("position", pa.int64()),
-        ("relative", pa.string()),
-        ("size", pa.int64()),  # null when unknown
-        ("mtime_ns", pa.int64()),
     ]
 )
 
@@ -113,7 +102,7 @@ ORDER BY source
 # Listed files to read: all but those whose size and modification time (both known) equal
 # their path's newest stored version's (a JSON Lines file's: those it had when last read).
 TO_READ_SQL = """
-SELECT l.position, l.relative, l.size, l.mtime_ns
+SELECT l.position, l.relative, l.format, l.size, l.mtime_ns
 FROM listed AS l LEFT JOIN (
     -- the snapshot is sorted by path: a part of the walk reads the row groups of its range
     SELECT * FROM read_parquet({known}) WHERE source BETWEEN $first AND $last
@@ -157,7 +146,9 @@ ORDER BY position, record
 
 
 @dataclass(frozen=True)
-class Plan:
+class BatchPlan:
+    """What a run's plan holds: its batches of work items, and the found rows it set aside."""
+
     batches: int
     items: int
     skipped: int  # found rows already stored or quarantined with the same bytes
@@ -180,20 +171,12 @@ def _batch_file(layout: Layout, load_id: str, batch_no: int) -> str:
 def _connect(
     layout: Layout, load_id: str, with_catalog: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory DuckDB that reads the warehouse (with the catalog's views over completed
-    loads, unless ``with_catalog`` is false) and spills to the load's staging folder."""
-    spill_root = layout.staging_dir(load_id) if layout.is_local else None
-    if spill_root:
-        layout.makedirs(spill_root)
-    with tempfile.TemporaryDirectory(prefix="duckdb_tmp", dir=spill_root) as spill:
-        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
-        layout.attach(con)
-        try:
-            if with_catalog:
-                con.execute(catalog_sql(layout, visible_files(layout)))
-            yield con
-        finally:
-            con.close()
+    """A spilling DuckDB (``duck``) with the catalog's views over completed loads, unless
+    ``with_catalog`` is false."""
+    with spilling_connection(layout, load_id) as con:
+        if with_catalog:
+            con.execute(catalog_sql(layout, visible_files(layout)))
+        yield con
 
 
 def _sql(layout: Layout, path: str) -> str:
@@ -261,11 +244,9 @@ def remember_known(layout: Layout, load_id: str) -> None:
     _keep_cached(layout, known, _cached_known(layout, names))
 
 
-def to_read(
-    layout: Layout, load_id: str, listed: pa.Table
-) -> list[tuple[int, str, int | None, int | None]]:
-    """``(position, relative, size, mtime_ns)`` of the ``listed`` files (``LISTED``) that must
-    be read: the rest have the size and modification time of their path's stored version."""
+def to_read(layout: Layout, load_id: str, listed: pa.Table) -> list[WalkedFile]:
+    """The ``listed`` files (``LISTED``) that must be read: the rest have the size and
+    modification time of their path's stored version."""
     if not listed.num_rows:
         return []
     bounds = pc.min_max(listed["relative"])
@@ -273,7 +254,8 @@ def to_read(
         con.register("listed", listed)
         sql = TO_READ_SQL.format(known=_sql(layout, _known_file(layout, load_id)))
         params = {"first": bounds["min"].as_py(), "last": bounds["max"].as_py()}
-        return [tuple(row) for row in con.execute(sql, params).fetchall()]
+        rows = con.execute(sql, params).fetchall()
+        return [WalkedFile(*row) for row in rows]
 
 
 def stage_found(layout: Layout, load_id: str, part: str, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -289,13 +271,15 @@ def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return int(skipped), int(items)
 
 
-def plan(layout: Layout, load_id: str, at: datetime, batch_size: int, max_batches: int) -> Plan:
+def plan_batches(
+    layout: Layout, load_id: str, at: datetime, batch_size: int, max_batches: int
+) -> BatchPlan:
     """Decide every found row, write the batches of work items and stage the quarantine rows
     of unreadable files. Batches hold ``batch_size`` items, more when that would make more
     than ``max_batches`` (each batch is one Prefect task run)."""
     found = layout.files(_folder(layout, load_id, "_found"))
     if not found:
-        return Plan(0, 0, 0, 0)
+        return BatchPlan(0, 0, 0, 0)
     with _connect(layout, load_id) as con:
         con.execute(
             DECIDED_SQL.format(
@@ -312,12 +296,11 @@ def plan(layout: Layout, load_id: str, at: datetime, batch_size: int, max_batche
         for batch_no in range(1, batches + 1):
             rows = con.sql(BATCH_SQL, params={"batch_no": batch_no}).to_arrow_table()
             write_atomically(layout, rows, _batch_file(layout, load_id, batch_no))
-    return Plan(batches, n_items, skipped, int(unreadable.num_rows))
+    return BatchPlan(batches, n_items, skipped, int(unreadable.num_rows))
 
 
-def batch_rows(layout: Layout, load_id: str, batch_no: int) -> list[dict[str, Any]]:
-    """The plan's rows of one batch (one per file), in work-item order."""
+def batch_items(layout: Layout, load_id: str, batch_no: int) -> list[WorkItem]:
+    """The work items of one batch of the plan, in order."""
     path = _batch_file(layout, load_id, batch_no)
     table = pq.read_table(path, filesystem=None if layout.is_local else layout.fs)
-    rows: list[dict[str, Any]] = table.to_pylist()
-    return rows
+    return work_items(table.to_pylist())

@@ -48,7 +48,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from transforms.headline_key import headline_key, strip_truncation, without_list_markers
+from transforms.keys import headline_key, strip_truncation, without_list_markers
 from transforms.line_features import (
     LineFeatures,
     breadcrumb_parts,
@@ -57,6 +57,7 @@ from transforms.line_features import (
     shape_flags,
 )
 from transforms.records import CleanDocument, HeadlineMention, Label
+from transforms.regions import REGION_LABELS
 from transforms.unwrap import rejoin_wrapped
 
 # A sidebar section is accepted with this much evidence (see _section_evidence).
@@ -78,22 +79,6 @@ REPEAT_WINDOW = 12
 MAX_SETTLE_ROUNDS = 4
 # Text glued in front of a repeated teaser is a title only when at most this long.
 MAX_GLUED_TITLE_SIZE = 30
-# The label of a line in a region of the markup outside the article (html_lines' names).
-REGION_LABELS: dict[str, Label] = {
-    **dict.fromkeys(("breadcrumb", "breadcrumbs", "crumbs"), Label.BREADCRUMB),
-    **dict.fromkeys(("footer",), Label.FOOTER),
-    **dict.fromkeys(
-        ("aside", "sidebar", "widget", "related", "popular", "trending", "recommended", "tags",
-         "tagcloud"),
-        Label.SIDEBAR_TEASER,
-    ),
-    **dict.fromkeys(
-        ("share", "sharing", "social", "comment", "comments", "cookie", "cookies", "consent",
-         "gdpr", "advert", "advertisement", "ad", "ads", "promo", "sponsored", "newsletter",
-         "subscribe", "signup"),
-        Label.AD,
-    ),
-}  # fmt: skip
 
 
 @dataclass

@@ -3,34 +3,28 @@ was, readers never fail, and a warehouse with nothing to do is left alone."""
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
 import subprocess
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import duckdb
-import httpx
-import pyarrow.parquet as pq
 import pytest
 
 from benchmarks.synthetic_pages import generate_corpus
 from flows.ingest import ingest
 from flows.maintain import maintain
-from flows.settings import DEFAULT_MIN_SMALL_FILES
+from runtime.settings import DEFAULT_MIN_SMALL_FILES
 from tests.conftest import PAGEWASH
+from tests.warehouse.test_compaction import _load_row
 from warehouse import compaction, loads
 from warehouse.catalog import connect_read_only
-from warehouse.compaction import SORT_KEYS, CompactionRule
-from warehouse.layout import EMPTY_FILE, Layout, file_name, load_id_of, new_load_id
-from warehouse.maintenance import commit_maintenance
+from warehouse.compaction import SORT_KEYS
+from warehouse.layout import EMPTY_FILE, Layout, file_name, new_load_id
 from warehouse.query import run_query
-from warehouse.schemas import DERIVED_TABLES, LOAD_TABLES, SCHEMAS
+from warehouse.schemas import DERIVED_TABLES, SCHEMAS
 
 # Every stored table and view, whole (load_id included).
 RELATIONS = sorted(
@@ -115,107 +109,6 @@ def _copy(incremental: Path, tmp_path: Path) -> Layout:
     layout = Layout.at(tmp_path / "wh")
     loads.refresh_catalog(layout)
     return layout
-
-
-def test_every_append_table_has_a_sort_key_and_site_comes_first_where_there_is_one():
-    append_tables = set(LOAD_TABLES) - DERIVED_TABLES
-    assert set(SORT_KEYS) == append_tables, "give each append table a key in SORT_KEYS"
-    for table, keys in SORT_KEYS.items():
-        assert set(keys) <= set(SCHEMAS[table].names)
-        assert ("site" in SCHEMAS[table].names) == (keys[0] == "site"), table
-
-
-NOW = datetime(2026, 12, 1, tzinfo=UTC)
-TARGET = 128 * 2**20
-
-
-def _documents(load_id: str, n: int, sites: int) -> list[dict]:
-    return [
-        {
-            "doc_id": f"{load_id}-{i:07d}",
-            "source": f"{i}.txt",
-            "version": 1,
-            "site": f"site-{(i * 7919) % sites:03d}",
-            "format": "text",
-            "bytes": i,
-            "ingested_at": NOW,
-            "load_id": load_id,
-        }
-        for i in range(n)
-    ]
-
-
-def _load_row(load_id: str) -> dict:
-    return {"load_id": load_id, "source": "/in", "files_seen": 0, "lines_removed": {}}
-
-
-def _row_groups_scanned(layout: Layout, sql: str) -> tuple[int, int]:
-    """(row groups read, row groups in the files) for ``sql`` on the catalog, from DuckDB's
-    detailed profile."""
-    with duckdb.connect(layout.catalog, read_only=True) as con:
-        con.execute("SET profiling_mode = 'detailed'")
-        plan = con.execute(f"EXPLAIN (ANALYZE, FORMAT json) {sql}").fetchall()[0][1]
-    query = __import__("json").loads(plan)["query"]
-    return query["total_row_groups_scanned"], query["total_row_groups_to_scan"]
-
-
-def test_compacted_file_has_full_row_groups_sorted_by_site_so_duckdb_skips_the_others(tmp_path):
-    layout = Layout.at(tmp_path / "wh")
-    loads.initialize(layout)
-    for _ in range(5):  # 5 loads of 50,000 documents over 40 sites, each site in every load
-        load_id = new_load_id()
-        loads.stage(layout, load_id, "documents", "000001", _documents(load_id, 50_000, 40))
-        loads.publish(layout, load_id, _load_row(load_id))
-    sql = "SELECT count(*) FROM documents WHERE site = 'site-007'"
-    before = _row_groups_scanned(layout, sql)
-
-    run_id = new_load_id()
-    files = compaction.stored_files(layout)["documents"]
-    plan = compaction.plan("documents", files, CompactionRule(TARGET, min_files=2))
-    assert plan is not None and len(plan.merged) == 5
-    rewrite = compaction.compact(layout, run_id, plan)
-    commit_maintenance(layout, run_id, [rewrite], datetime.now(UTC))
-
-    (compacted,) = loads.visible_files(layout)["documents"][1:]
-    meta = pq.read_metadata(compacted)
-    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [100_000] * 2 + [
-        50_000
-    ]
-    table = pq.read_table(compacted)
-    assert table.schema.remove_metadata() == SCHEMAS["documents"]
-    assert table.column("site").to_pylist() == sorted(table.column("site").to_pylist())
-    assert run_query(layout, sql).rows == [(5 * 1250,)]
-    after = _row_groups_scanned(layout, sql)
-    # (read, in the files): every load's file holds every site, the empty file one group
-    assert (before, after) == ((5, 6), (1, 4))
-
-
-@pytest.mark.parametrize("where", ["local", "s3"])
-def test_a_committed_compaction_shows_the_same_rows_and_recover_deletes_what_it_replaced(
-    where, tmp_path, request
-):
-    location = tmp_path / "wh" if where == "local" else request.getfixturevalue("s3_url")
-    layout = Layout.at(location)
-    loads.initialize(layout)
-    for _ in range(3):
-        load_id = new_load_id()
-        loads.stage(layout, load_id, "documents", "000001", _documents(load_id, 1000, 7))
-        loads.publish(layout, load_id, _load_row(load_id))
-    sql = "SELECT * FROM documents ORDER BY ALL"
-    want = run_query(layout, sql).rows
-
-    run_id = new_load_id()
-    files = compaction.stored_files(layout)["documents"]
-    plan = compaction.plan("documents", files, CompactionRule(TARGET, min_files=3))
-    assert plan is not None
-    commit_maintenance(layout, run_id, [compaction.compact(layout, run_id, plan)], NOW)
-
-    assert run_query(layout, sql).rows == want
-    assert [load_id_of(p) for p in loads.visible_files(layout)["documents"][1:]] == [run_id]
-    assert all(layout.exists(f.path) for f in plan.merged)  # for readers of the old catalog
-    loads.recover(layout)
-    assert not any(layout.exists(f.path) for f in plan.merged)
-    assert run_query(layout, sql).rows == want
 
 
 @pytest.mark.slow
@@ -423,69 +316,3 @@ def test_readers_during_maintenance_never_fail_and_always_see_the_same_rows(incr
     assert not errors, errors[:3]
     assert len(seen) > 5
     assert all(rows == want for rows in seen)
-
-
-def _api(method: str, api: str, path: str, body: object = None) -> Any:
-    response = httpx.request(method, f"{api}{path}", json=body, timeout=30)
-    response.raise_for_status()
-    return response.json() if response.content else None
-
-
-def _finished_run(api: str, flow: str, due: datetime, state: str = "COMPLETED") -> str:
-    """A flow run of ``flow`` due at ``due`` and moved to ``state``, with one artifact."""
-    flow_id = _api("POST", api, "/flows/", {"name": flow})["id"]
-    scheduled = {"type": "SCHEDULED", "state_details": {"scheduled_time": due.isoformat()}}
-    run_id = _api("POST", api, "/flow_runs/", {"flow_id": flow_id, "state": scheduled})["id"]
-    if state != "SCHEDULED":
-        body = {"state": {"type": state}, "force": True}
-        _api("POST", api, f"/flow_runs/{run_id}/set_state", body)
-    artifact = {"key": f"seeded-{flow}", "type": "markdown", "data": "x", "flow_run_id": run_id}
-    _api("POST", api, "/artifacts/", artifact)
-    return run_id
-
-
-def test_maintain_prunes_this_projects_finished_runs_older_than_the_retention(
-    tmp_path, prefect_server
-):
-    """Against a real `prefect server`: `pagewash maintain --prune-runs 30` deletes the
-    ingest and maintain runs finished and due over 30 days ago with their artifacts, keeps
-    newer ones, unfinished ones and other flows' runs, and says what it deleted."""
-    api, now = prefect_server, datetime.now(UTC)
-    old = now - timedelta(days=31)
-    doomed = [
-        _finished_run(api, "ingest", old),
-        _finished_run(api, "ingest", old - timedelta(days=200), state="FAILED"),
-        _finished_run(api, "maintain", old, state="CRASHED"),
-    ]
-    kept = [
-        _finished_run(api, "ingest", now - timedelta(days=29)),  # within the retention
-        _finished_run(api, "ingest", old, state="SCHEDULED"),  # late, not finished
-        _finished_run(api, "someone-elses-flow", old),  # not this project's
-    ]
-    env = {**os.environ, "PREFECT_API_URL": api}
-    command = [PAGEWASH, "maintain", "--warehouse", str(tmp_path / "wh"), "--prune-runs", "30"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    said = "deleted 3 flow runs of ingest, maintain finished and due over 30 days ago, "
-    assert f"Prefect server: {said}with 3 artifacts" in done.stdout, done.stdout
-
-    left = {run["id"] for run in _api("POST", api, "/flow_runs/filter", {"limit": 200})}
-    assert not left & set(doomed)
-    assert set(kept) <= left
-    body = {"artifacts": {"flow_run_id": {"any_": doomed + kept}}}
-    artifacts = {a["flow_run_id"] for a in _api("POST", api, "/artifacts/filter", body)}
-    assert artifacts == set(kept)
-    # the maintenance run itself stays, and its summary says what it deleted
-    [run] = [
-        r
-        for r in _api("POST", api, "/flow_runs/filter", {"limit": 200})
-        if r["id"] in left - set(kept) and r["parameters"].get("warehouse") == str(tmp_path / "wh")
-    ]
-    body = {
-        "artifacts": {
-            "flow_run_id": {"any_": [run["id"]]},
-            "key": {"any_": ["maintenance-summary"]},
-        }
-    }
-    [summary] = _api("POST", api, "/artifacts/filter", body)
-    assert said in summary["data"]

@@ -10,84 +10,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
-from flows.discover import SourceFile, WorkItem
-from flows.readers import ReadProblem, read_input
-from flows.settings import Limits
-from flows.time_limit import CleaningTimeout, time_limit
-from transforms.body_fingerprint import fingerprint
-from transforms.document import ReadDocument, build_documents, read_document
-from transforms.fingerprint import doc_id
-from transforms.headline_key import headline_key
+from runtime.readers import ReadProblem, read_input
+from runtime.settings import Limits
+from runtime.time_limit import CleaningTimeout, time_limit
+from transforms.cleaning import ReadDocument, build_documents, read_document
 from transforms.jsonl_records import JsonRecord, parse_jsonl
-from transforms.records import CleanDocument, Label, Rejection
+from transforms.keys import doc_id
+from transforms.records import CleanDocument, Rejection
 from warehouse import loads
 from warehouse.layout import Layout
+from warehouse.rows import CLEANED_TABLES, BatchRows
+from warehouse.work_items import SourceFile, WorkItem
 
-Row = dict[str, Any]
-KEPT_LABELS = frozenset({Label.CONTENT, Label.BLANK})
 # Work items whose rows a chunk converts to Arrow at once (Python dicts take ~10x the memory).
 ROWS_EVERY = 200
-
-
-@dataclass
-class BatchRows:
-    """Rows for each table, plus the counts a run reports."""
-
-    tables: dict[str, list[Row]] = field(
-        default_factory=lambda: {
-            "documents": [],
-            "articles": [],
-            "lines": [],
-            "headline_mentions": [],
-            "signatures": [],
-            "bands": [],
-            "quarantine": [],
-        }
-    )
-    removed: Counter[tuple[str, str]] = field(default_factory=Counter)  # (label, rule)
-
-
-def _document_row(
-    file: SourceFile, key: str, load_id: str, at: datetime, doc: CleanDocument | None = None
-) -> Row:
-    """A ``documents`` row; ``doc`` (None for bytes stored before) says how they were decoded."""
-    return {
-        "doc_id": key,
-        "source": file.relative,
-        "version": file.version,
-        "site": file.site,
-        "format": file.format,
-        "bytes": file.size,
-        "file_size": file.file_size,
-        "file_mtime_ns": file.file_mtime_ns,
-        "encoding": None if doc is None else doc.encoding,
-        "replaced_bytes": None if doc is None else doc.replaced_bytes,
-        "ingested_at": at,
-        "load_id": load_id,
-    }
-
-
-def _quarantine(
-    out: BatchRows,
-    files: tuple[SourceFile, ...],
-    key: str | None,
-    problem: Rejection,
-    load_id: str,
-    at: datetime,
-) -> None:
-    for file in files:
-        out.tables["quarantine"].append(
-            {
-                "source": file.relative,
-                "content_hash": key,
-                "reason": problem.reason,
-                "detail": problem.detail,
-                "quarantined_at": at,
-                "load_id": load_id,
-            }
-        )
 
 
 def _page_bytes(file: SourceFile, max_bytes: int, records: dict[str, dict[int, bytes]]) -> bytes:
@@ -115,7 +52,7 @@ def _read(
     try:
         raw = _page_bytes(first, max_bytes, records)
     except ReadProblem as problem:
-        return Rejection(problem.reason, problem.detail)
+        return problem.rejection
     if doc_id(raw) != item.doc_id:
         return Rejection("changed_while_reading", "the file changed after it was hashed")
     try:
@@ -158,20 +95,6 @@ def _clean(
     ]
 
 
-def add_fingerprint(out: BatchRows, key: str, body: str, load_id: str) -> None:
-    """Add the ``signatures`` and ``bands`` rows of an article body (none under 10 words)."""
-    fp = fingerprint(body)
-    if fp is None:
-        return
-    out.tables["signatures"].append(
-        {"doc_id": key, "body_key": fp.body_key, "signature": fp.signature, "load_id": load_id}
-    )
-    out.tables["bands"].extend(
-        {"body_key": fp.body_key, "band": band, "bucket": bucket, "load_id": load_id}
-        for band, bucket in enumerate(fp.buckets)
-    )
-
-
 def rows_for_items(
     items: list[WorkItem],
     load_id: str,
@@ -186,78 +109,12 @@ def rows_for_items(
     results = iter(_clean(fresh, limits, {} if records is None else records))
     for item in items:
         if item.stored:
-            out.tables["documents"].extend(
-                _document_row(f, item.doc_id, load_id, at) for f in item.files
-            )
+            out.add_stored(item, load_id, at)
+        elif isinstance(result := next(results), Rejection):
+            out.add_rejected(item, result, load_id, at)
         else:
-            _add_rows(out, item, next(results), load_id, at)
+            out.add_cleaned(item, result, load_id, at)
     return out
-
-
-def _add_rows(
-    out: BatchRows,
-    item: WorkItem,
-    result: CleanDocument | Rejection,
-    load_id: str,
-    at: datetime,
-) -> None:
-    if isinstance(result, Rejection):
-        _quarantine(out, item.files, item.doc_id, result, load_id, at)
-        return
-    first = item.files[0]
-    out.tables["documents"].extend(
-        _document_row(f, item.doc_id, load_id, at, result) for f in item.files
-    )
-    out.tables["articles"].append(
-        {
-            "doc_id": item.doc_id,
-            "source": first.relative,
-            "site": first.site,
-            "title": result.title,
-            "title_key": headline_key(result.title) if result.title else None,
-            "body": result.body,
-            "n_words": result.n_words,
-            "load_id": load_id,
-        }
-    )
-    out.tables["lines"].extend(
-        {
-            "doc_id": item.doc_id,
-            "line_no": line_no,
-            "text": text,
-            "label": str(label),
-            "rule": rule,
-            "p_content": p,
-            "load_id": load_id,
-        }
-        for line_no, (text, label, rule, p) in enumerate(
-            zip(result.texts, result.labels, result.rules, _probabilities(result), strict=True)
-        )
-    )
-    out.tables["headline_mentions"].extend(
-        {
-            "doc_id": item.doc_id,
-            "site": first.site,
-            "headline": m.headline,
-            "headline_key": m.headline_key,
-            "section": m.section,
-            "position": m.position,
-            "truncated": m.truncated,
-            "load_id": load_id,
-        }
-        for m in result.mentions
-    )
-    add_fingerprint(out, item.doc_id, result.body, load_id)
-    out.removed.update(
-        (str(label), rule)
-        for label, rule in zip(result.labels, result.rules, strict=True)
-        if label not in KEPT_LABELS
-    )
-
-
-def _probabilities(doc: CleanDocument) -> tuple[float | None, ...]:
-    """The model's probability of each line (all None where the rules decided alone)."""
-    return doc.p_content or (None,) * len(doc.texts)
 
 
 @dataclass(frozen=True)
@@ -315,7 +172,7 @@ def clean_chunk(
     them over ``ROWS_EVERY`` items at a time: a worker holds a row group's worth of Arrow rows
     per table, however large the chunk (batches grow with the corpus, ``ingest.MAX_BATCHES``)."""
     name = f"{part}-{chunk_no:03d}"
-    stagers = {table: loads.Stager(layout, load_id, table, name) for table in BatchRows().tables}
+    stagers = {table: loads.Stager(layout, load_id, table, name) for table in CLEANED_TABLES}
     counts = BatchCounts()
     records: dict[str, dict[int, bytes]] = {}
     try:

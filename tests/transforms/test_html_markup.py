@@ -1,7 +1,7 @@
 """HTML: the markup is evidence for the labeler (transforms/html_lines.py, labeler rule 4)."""
 
-from tests.test_labeler_patterns import BODY_1, BODY_2
-from transforms.document import build_document
+from tests.transforms.test_labeler_patterns import BODY_1, BODY_2
+from transforms.cleaning import build_document
 from transforms.html_lines import html_blocks
 from transforms.records import CleanDocument, Label
 

@@ -18,7 +18,7 @@ CREATE OR REPLACE VIEW articles AS
 WITH refined AS (
     SELECT a.*, array_to_string(
         list_filter(
-            string_split(a.body, chr(10) || chr(10)),
+            body_paragraphs(a.body),
             lambda p, i: NOT list_contains(list_transform(r.removed, lambda x: x.position), i)
         ),
         chr(10) || chr(10)
@@ -29,7 +29,7 @@ SELECT * FROM labeled_articles WHERE doc_id NOT IN (SELECT doc_id FROM refined_b
 UNION ALL BY NAME
 SELECT * EXCLUDE (refined_body) REPLACE (
     refined_body AS body,
-    len(regexp_split_to_array(refined_body, '\s+'))::INTEGER AS n_words
+    word_count(refined_body)::INTEGER AS n_words
 ) FROM refined;
 
 -- Every line with the label the labeler gave it, or the site-level rule that removed it
@@ -48,7 +48,7 @@ FROM labeled_lines AS l
 LEFT JOIN removed AS r
     ON r.doc_id = l.doc_id
     AND l.label = 'content'
-    AND r.paragraph_key = md5_number_upper(lower(trim(regexp_replace(l.text, '\s+', ' ', 'g'))));
+    AND r.paragraph_key = paragraph_key(body_spacing(l.text));
 
 -- One row per cluster of duplicate articles: its survivor, with the cluster's size.
 CREATE OR REPLACE VIEW unique_articles AS

@@ -12,17 +12,19 @@ from typing import BinaryIO
 
 import fsspec
 
-from transforms.document import format_for
+from transforms.cleaning import format_for
+from transforms.records import Rejection
 
 GZIP_SUFFIX = ".gz"
 
 
 class ReadProblem(Exception):
-    """Why a file's bytes could not be had; ``reason`` goes to the quarantine table."""
+    """Raised when a file's bytes cannot be had; its ``rejection`` goes to the quarantine
+    table."""
 
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(f"{reason}: {detail}")
-        self.reason, self.detail = reason, detail
+        self.rejection = Rejection(reason, detail)
 
 
 def input_format(name: str) -> str | None:

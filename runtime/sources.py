@@ -20,13 +20,11 @@ from typing import Any
 
 import fsspec
 
-from flows.readers import ReadProblem, input_format
+from runtime.readers import ReadProblem, input_format
 from warehouse.layout import location_url
+from warehouse.work_items import ListedFile
 
 GLOB_CHARACTERS = frozenset("*?[")
-# A listed file: its path relative to SOURCE, format, and size and modification time (in ns)
-# as listed, None when unknown.
-Entry = tuple[str, str, int | None, int | None]
 UNKNOWN: tuple[None, None] = (None, None)
 
 
@@ -35,7 +33,7 @@ class Located:
     """One input file: ``path`` as ``readers.read_input`` opens it (a local path or a URL)."""
 
     path: str
-    size: int
+    size: int | None  # None where an object store lists none
     mtime_ns: int | None
 
 
@@ -93,9 +91,9 @@ class Source:
 
     def relatives(self) -> Iterator[str]:
         """The path, relative to ``root``, of every supported file, in sorted order."""
-        return (entry[0] for entry in self.entries())
+        return (entry.relative for entry in self.entries())
 
-    def entries(self) -> Iterator[Entry]:
+    def entries(self) -> Iterator[ListedFile]:
         """Every supported file's relative path and format, in sorted order, with its size
         and modification time as listed: an ``lstat`` a file on a local disk, the listing
         itself on an object store. Unknown (``None``) for a symlink that leads outside SOURCE
@@ -106,9 +104,9 @@ class Source:
             yield from _walk(self.root)
         else:
             for relative, fmt, _, _ in self._listed():
-                yield relative, fmt, *_stats(self.root, relative)
+                yield ListedFile(relative, fmt, *_stats(self.root, relative))
 
-    def _listed(self) -> Iterator[Entry]:
+    def _listed(self) -> Iterator[ListedFile]:
         fs, root = self._fs()
         if self.pattern is None:
             found = fs.find(root, detail=True)
@@ -119,7 +117,7 @@ class Source:
             fmt = input_format(relative) if _visible(relative) else None
             if fmt:
                 info = found[path]
-                yield relative, fmt, _size(info), _mtime_ns(info)
+                yield ListedFile(relative, fmt, _size(info), _mtime_ns(info))
 
     def locate(self, relative: str, listed: tuple[int | None, int | None] = UNKNOWN) -> Located:
         """Where ``relative`` is, with its size and modification time: a local file's afresh
@@ -142,7 +140,7 @@ class Source:
         return Located(url, _size(info), _mtime_ns(info))
 
 
-def _walk(root: str) -> Iterator[Entry]:
+def _walk(root: str) -> Iterator[ListedFile]:
     """Every supported file under ``root`` with its stats, in sorted order: a folder's files,
     then its subfolders' (``os.walk``'s order; symlinked folders are not followed, folders
     that cannot be listed are passed over). Each folder is listed and its files stat'ed
@@ -166,9 +164,9 @@ def _walk(root: str) -> Iterator[Entry]:
 _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
 
-def _listing(root: str, prefix: str, fd: int) -> tuple[list[Entry], list[str]]:
+def _listing(root: str, prefix: str, fd: int) -> tuple[list[ListedFile], list[str]]:
     """The supported files (sorted, with stats) and the subfolders of one folder."""
-    files: list[Entry] = []
+    files: list[ListedFile] = []
     subfolders: list[str] = []
     try:
         with os.scandir(fd) as listing:
@@ -190,12 +188,12 @@ def _listing(root: str, prefix: str, fd: int) -> tuple[list[Entry], list[str]]:
                 try:
                     status = entry.stat(follow_symlinks=False)
                 except OSError:
-                    files.append((relative, fmt, None, None))
+                    files.append(ListedFile(relative, fmt, None, None))
                     continue
                 if stat.S_ISLNK(status.st_mode):
-                    files.append((relative, fmt, *_stats(root, relative)))
+                    files.append(ListedFile(relative, fmt, *_stats(root, relative)))
                 else:
-                    files.append((relative, fmt, status.st_size, status.st_mtime_ns))
+                    files.append(ListedFile(relative, fmt, status.st_size, status.st_mtime_ns))
     except OSError:
         pass
     files.sort()

@@ -171,10 +171,10 @@ def test_a_page_over_the_time_limit_is_quarantined_and_the_rest_ingested(tmp_pat
 def test_file_changed_or_deleted_after_discovery_is_quarantined_not_fatal(tmp_path):
     from datetime import UTC, datetime
 
-    from flows.batch_rows import rows_for_items
-    from flows.discover import SourceFile, WorkItem
-    from flows.settings import Limits
-    from transforms.fingerprint import doc_id
+    from runtime.clean_chunks import rows_for_items
+    from runtime.settings import Limits
+    from transforms.keys import doc_id
+    from warehouse.work_items import SourceFile, WorkItem
 
     path = tmp_path / "page.txt"
     path.write_bytes(PARAGRAPH.encode() * 3)
@@ -193,26 +193,26 @@ def test_file_changed_or_deleted_after_discovery_is_quarantined_not_fatal(tmp_pa
 def test_a_page_that_breaks_the_models_batch_is_quarantined_alone(tmp_path, monkeypatch):
     from datetime import UTC, datetime
 
-    from flows import batch_rows
-    from flows.discover import SourceFile, WorkItem
-    from flows.settings import Limits
-    from transforms.fingerprint import doc_id
+    from runtime import clean_chunks
+    from runtime.settings import Limits
+    from transforms.keys import doc_id
+    from warehouse.work_items import SourceFile, WorkItem
 
-    real = batch_rows.build_documents
+    real = clean_chunks.build_documents
 
     def breaks_on_poison(pages):  # the real labeler, failing as a model error would
         if any("POISON" in text for page in pages for text in page.page.evidence.texts):
             raise ValueError("a page the model cannot read")
         return real(pages)
 
-    monkeypatch.setattr(batch_rows, "build_documents", breaks_on_poison)
+    monkeypatch.setattr(clean_chunks, "build_documents", breaks_on_poison)
     items = []
     for name, text in [("a.txt", PARAGRAPH * 3), ("b.txt", "POISON " + PARAGRAPH * 3)]:
         (tmp_path / name).write_text(text, encoding="utf-8")
         raw = (tmp_path / name).read_bytes()
         source = SourceFile(str(tmp_path / name), name, "s", "text", len(raw))
         items.append(WorkItem(doc_id(raw), (source,), stored=False))
-    rows = batch_rows.rows_for_items(items, "L1", datetime.now(UTC), Limits()).tables
+    rows = clean_chunks.rows_for_items(items, "L1", datetime.now(UTC), Limits()).tables
     assert [r["source"] for r in rows["articles"]] == ["a.txt"]
     assert [(r["source"], r["reason"]) for r in rows["quarantine"]] == [
         ("b.txt", "cleaning_failed")

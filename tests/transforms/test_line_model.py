@@ -9,7 +9,7 @@ import sys
 import numpy as np
 
 from tests.conftest import REPO, SAMPLES
-from transforms.document import build_documents, read_document
+from transforms.cleaning import build_documents, read_document
 from transforms.labeler import decide, read_page
 from transforms.labeler.features import PageBatch, first_stage_matrix
 from transforms.labeler.model import THRESHOLD

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from flows.time_limit import CleaningTimeout, time_limit
+from runtime.time_limit import CleaningTimeout, time_limit
 
 
 def _spin_past_the_limit(outcome: list[str]) -> None:

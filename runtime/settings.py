@@ -18,7 +18,7 @@ DEFAULT_MAX_FILE_MB = 64
 DEFAULT_MAX_PAGE_SECONDS = 60.0
 # The maintain flow's compaction rule: a table file with less than this much data
 # (uncompressed) is small, and small files are merged into files of about this size (one sort
-# holds up to twice as much: warehouse.compaction.MEMORY_LIMIT is 512 MB)...
+# holds up to twice as much: warehouse.duck.MEMORY_LIMIT is 512 MB)...
 DEFAULT_TARGET_FILE_MB = 128
 # ... once a table has this many of them (a day of hourly loads leaves 24 or more).
 DEFAULT_MIN_SMALL_FILES = 8
@@ -35,7 +35,7 @@ class Limits:
 
 
 # Prefect settings that make the embedded (ephemeral) server work offline on small machines:
-# its start-up takes 12-30 s here, longer than Prefect's 20 s default (see STACK.md).
+# its start-up takes 12-30 s on these 2-core machines, longer than Prefect's 20 s default.
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",

@@ -6,8 +6,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.fingerprint import doc_id
-from transforms.headline_key import (
+from transforms.keys import (
+    doc_id,
     headline_key,
     nfkc,
     single_spaced,

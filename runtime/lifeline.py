@@ -87,7 +87,7 @@ def start_guard(child: int) -> None:
 
     In a session of its own: a Ctrl-C meant for this command's process group must not stop
     the guard before it has done its job (it exits by itself right after)."""
-    command = [sys.executable, "-m", "flows.lifeline", str(os.getpid()), str(child)]
+    command = [sys.executable, "-m", "runtime.lifeline", str(os.getpid()), str(child)]
     subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,

@@ -1,14 +1,26 @@
-"""Normalize headlines so that the same headline written differently gets one key.
+"""Stable keys that stored rows are found and counted by (pinned in tests: a change re-keys
+stored data).
 
-Rule: Unicode NFKC, case folded, quotes dropped, dashes folded to "-", leading numbering or
-bullets and trailing truncation marks ("...", "…", "[…]") removed, whitespace collapsed.
+Rules:
 
+- ``doc_id`` is the first 16 hex digits of the SHA-256 of the raw bytes, so the same bytes
+  always get the same id on every machine and in every run.
+- ``headline_key``: Unicode NFKC, case folded, quotes dropped, dashes folded to "-", leading
+  numbering or bullets and trailing truncation marks ("...", "…", "[…]") removed, whitespace
+  collapsed, so that the same headline written differently gets one key. ``fold_text`` is
+  the same folding of any text, less the list markers and truncation.
+- A body paragraph's key is computed in DuckDB (``paragraph_key`` in
+  ``warehouse/sql/macros.sql``) over the paragraphs of stored bodies.
+
+>>> doc_id(b"hello")
+'2cf24dba5fb0a30e'
 >>> headline_key("  1. Trump’s “Base” — Shocked…")
 'trumps base - shocked'
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -23,6 +35,11 @@ _LEADING_MARKER = re.compile(r"^(?:\d{1,3}[.)]|[•·*▪►▸\-–—])\s+")
 _BULLET = re.compile(r"^[•·*▪►▸\-–—]\s+")
 _NUMBER = re.compile(r"^(\d{1,3})[.):]?\s+(?=\S)")
 _BRACKETED_MARK = re.compile(r"\[\s*(?:…|\.{3})\s*\]")  # "[…]", "[...]"
+
+
+def doc_id(raw: bytes) -> str:
+    """The stable id of a document's raw bytes."""
+    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def fold_text(text: str) -> str:

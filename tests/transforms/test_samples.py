@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.conftest import SAMPLES
-from transforms.document import build_document, format_for
+from transforms.cleaning import build_document, format_for
 from transforms.records import CleanDocument
 
 EXPECTED: dict[str, dict] = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))

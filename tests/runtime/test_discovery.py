@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pyarrow.parquet as pq
 
-from flows.discover import walk_parts
-from flows.sources import Source
+from runtime.discover import walk_parts
+from runtime.sources import Source
 from warehouse import loads, work_plan
 from warehouse.catalog import build_catalog, connect_read_only
 from warehouse.layout import Layout, new_load_id

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from transforms.cleaning import build_document
 from transforms.decode import decode, decode_text
-from transforms.document import build_document
 from transforms.records import CleanDocument, Decoded, Rejection
 from warehouse.layout import Layout
 from warehouse.query import run_query

@@ -1,6 +1,6 @@
 """Use every core for CPU-bound work inside one Prefect task.
 
-Prefect's default task runner uses threads, which the GIL keeps on one core (STACK.md), and
+Prefect's default task runner uses threads, which the GIL keeps on one core, and
 one task per document costs milliseconds; so a batch task splits its items into chunks and
 maps them over a process pool that lives as long as the flow run (``pool_for_run``).
 
@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
-from flows.lifeline import exit_with
-from flows.settings import worker_count
+from runtime.lifeline import exit_with
+from runtime.settings import worker_count
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow.parquet as pq
 
-from flows import batch_rows
-from flows.batch_rows import clean_chunk
-from flows.discover import SourceFile, WorkItem
-from flows.settings import Limits
-from transforms.fingerprint import doc_id
+from runtime import clean_chunks
+from runtime.clean_chunks import clean_chunk
+from runtime.settings import Limits
+from transforms.keys import doc_id
 from warehouse import loads
 from warehouse.layout import Layout, new_load_id
 from warehouse.parquet_files import to_table
+from warehouse.work_items import SourceFile, WorkItem
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -85,7 +85,7 @@ def test_a_chunk_stages_the_same_rows_whether_handed_over_at_once_or_in_pieces(
         items.append(WorkItem(key, (file,), False))
 
     def staged(name: str, every: int) -> dict[str, list[dict]]:
-        monkeypatch.setattr(batch_rows, "ROWS_EVERY", every)
+        monkeypatch.setattr(clean_chunks, "ROWS_EVERY", every)
         layout = Layout.at(tmp_path / name)
         counts = clean_chunk(items, 0, layout, "L", "1", NOW, Limits())
         assert (counts.documents, counts.articles) == (5, 5)
