@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from transforms.document import ReadDocument, build_documents, format_for, read_document
+from transforms.cleaning import ReadDocument, build_documents, format_for, read_document
 from transforms.records import Rejection
 
 REPO = Path(__file__).resolve().parents[2]
