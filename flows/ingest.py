@@ -22,7 +22,7 @@ from prefect.task_runners import TaskRunner
 from flows.batch_rows import BatchCounts, clean_chunk
 from flows.discover import WalkPart, discover_chunk, walk_parts, work_items
 from flows.lifeline import exit_with
-from flows.parallel import map_chunks, pool_for_run
+from flows.parallel import map_chunks, pool_for_run, release_pool
 from flows.preflight import source_problem
 from flows.run_report import IngestSummary, by_label, removed_table, summary_markdown
 from flows.settings import (
@@ -287,6 +287,11 @@ def ingest(
                 yield runner.submit(discover_files, parameters)
 
         _windowed(discovering(), add_skipped, BATCHES_IN_FLIGHT)
+        # The pool lives only while a stage maps work over it: the DuckDB stages (planning
+        # here, duplicates and site evidence after cleaning) run in this process, and idle
+        # workers beside them made a 200,000-page run's peak (flows.parallel.release_pool).
+        # Starting the workers again for cleaning costs ~3 s of CPU (their imports).
+        release_pool()
         lap("discover files")
         plan = plan_batches(job, max(1, batch_size))
         summary.skipped += plan.skipped
@@ -298,6 +303,7 @@ def ingest(
             for batch_no in range(1, plan.batches + 1)
         )
         _windowed(cleaning, add_batch, BATCHES_IN_FLIGHT)
+        release_pool()
         lap(f"clean {plan.batches} batches")
         summary.ingested, summary.articles = totals.documents, totals.articles
         summary.quarantined = plan.unreadable + totals.quarantined
