@@ -1,13 +1,20 @@
-"""Print end-to-end ingest speed on generated pages, against a read-and-write floor.
+"""Print end-to-end ingest speed and memory on generated pages, against a read-and-write floor.
 
     python -m benchmarks.throughput [--docs 20000] [--batch-size 1000] [--keep DIR]
 
-Writes ``--docs`` generated pages as files, and the same pages as JSON Lines files; then prints
-for each input a full ``ingest`` run, and for files also an incremental run with 1% new files
-and a no-op rerun, against the *floor* (the same bytes only read and written to Parquet with
-pyarrow): wall time, documents/s, MB/s of raw input, peak RSS of the flow process, of its
-worker processes (together) and of both, seconds per stage and the Prefect task-run count
-(both from the Prefect API), and the machine's load average.
+Writes ``--docs`` generated pages as files, and the same pages as JSON Lines files; then runs
+``pagewash run`` on each input as a user would (a process of its own, which starts Prefect's
+temporary server, the guard that stops it and the pool's workers), for files also an
+incremental run with 1% new files and a no-op rerun, and prints against the *floor* (the same
+bytes only read and written to Parquet with pyarrow): the flow run's wall time (and the whole
+command's, Prefect's start-up included), documents/s, MB/s of raw input, the peak memory of
+every process the command starts, summed (RSS, by process, and PSS: ``process_tree``) against
+the budget, seconds per stage and the Prefect task-run count (both from the Prefect API), and
+the machine's load average. It exits with status 1 when a run went over the memory budget.
+
+The runs use a Prefect home of their own (in the work folder): the server's database starts
+empty, so its size does not depend on the runs a user made before, and the benchmark reads
+their task runs back from it at the end.
 """
 
 from __future__ import annotations
@@ -19,26 +26,29 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benchmarks.process_tree import TreePeak, sampled_tree
 from benchmarks.synthetic_pages import iter_corpus
 from runtime.settings import apply_prefect_defaults
 
 RECORDS_PER_JSONL_FILE = 1000
 FLOOR_CHUNK = 10_000
-SAMPLE_SECONDS = 0.2
 API_PAGE = 200  # the most task runs the API returns at once
+# Everything `pagewash run` starts, together (issue 16): 1.5 GB, read as 1,500 MB of 2**20
+# bytes (the stricter reading), held against the peak summed RSS.
+MEMORY_BUDGET_MB = 1500
+PAGEWASH = str(Path(sys.executable).with_name("pagewash"))
 
 
 def _pages(n_docs: int, seed: int) -> Iterator[tuple[str, str, str]]:
@@ -106,67 +116,64 @@ def _floor(source: Path, target: Path) -> float:
     return time.perf_counter() - started
 
 
-@dataclass
-class PeakRss:
-    """Peak resident memory, in MB, sampled every ``SAMPLE_SECONDS``."""
+@dataclass(frozen=True)
+class Run:
+    """One timed `pagewash run`: what it printed and how long and how much memory it took."""
 
-    flow: float = 0.0  # this process, which runs the flow
-    workers: float = 0.0  # its pool worker processes, together
-    total: float = 0.0  # both (not Prefect's own server, which is a child too)
+    label: str
+    n_docs: int
+    seconds: float  # the whole command, Prefect's start-up included
+    memory: TreePeak
+    output: str
 
-
-@contextmanager
-def _sampled_rss() -> Iterator[PeakRss]:
-    peak, done = PeakRss(), threading.Event()
-    me = psutil.Process()
-
-    def sample() -> None:
-        while not done.is_set():
-            flow, workers = me.memory_info().rss, 0
-            for child in me.children(recursive=True):
-                try:
-                    if "spawn_main" in " ".join(child.cmdline()):
-                        workers += child.memory_info().rss
-                except psutil.Error:  # it ended meanwhile
-                    continue
-            peak.flow = max(peak.flow, flow / 2**20)
-            peak.workers = max(peak.workers, workers / 2**20)
-            peak.total = max(peak.total, (flow + workers) / 2**20)
-            done.wait(SAMPLE_SECONDS)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    try:
-        yield peak
-    finally:
-        done.set()
-        sampler.join()
+    def count(self, what: str) -> int:
+        """A count from the command's summary (``ingested``, ``skipped``...)."""
+        found = re.search(rf"^  {what} +(\d+)", self.output, re.MULTILINE)
+        return int(found.group(1)) if found else -1
 
 
-def _task_runs(flow_run_id: Any) -> list[Any]:
-    """The flow run's task runs from the Prefect API, once their count stops growing (the
-    server records them shortly after they finish)."""
+def _pagewash_run(
+    label: str, n_docs: int, source: Path, warehouse: Path, batch_size: int, env: dict[str, str]
+) -> Run:
+    """Run ``pagewash run`` and sample the memory of it and every process it starts."""
+    log = warehouse.with_suffix(".log")
+    started = time.perf_counter()
+    with open(log, "w") as out:
+        command = [PAGEWASH, "run", str(source), "--warehouse", str(warehouse)]
+        process = subprocess.Popen(
+            [*command, "--batch-size", str(batch_size)], stdout=out, stderr=out, env=env
+        )
+        with sampled_tree(process.pid) as memory:
+            process.wait()
+    seconds = time.perf_counter() - started
+    output = log.read_text()
+    if process.returncode != 0:
+        raise SystemExit(f"pagewash run failed ({process.returncode}):\n{output[-3000:]}")
+    return Run(label, n_docs, seconds, memory, output)
+
+
+def _recorded_runs() -> list[tuple[Any, list[Any]]]:
+    """Every flow run in this Prefect home's database, oldest first, with its task runs
+    (those the server recorded before the command stopped it)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
 
-    async def read() -> list[Any]:
+    async def read() -> list[tuple[Any, list[Any]]]:
         async with get_client() as client:
-            runs = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
-            found: list[Any] = []
-            while page := await client.read_task_runs(
-                flow_run_filter=runs, limit=API_PAGE, offset=len(found)
-            ):
-                found.extend(page)
-            return found
+            flow_runs = await client.read_flow_runs(sort=FlowRunSort.START_TIME_ASC)
+            result = []
+            for flow_run in flow_runs:
+                runs = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run.id]))
+                found: list[Any] = []
+                while page := await client.read_task_runs(
+                    flow_run_filter=runs, limit=API_PAGE, offset=len(found)
+                ):
+                    found.extend(page)
+                result.append((flow_run, found))
+            return result
 
-    runs, deadline = asyncio.run(read()), time.monotonic() + 30
-    while time.monotonic() < deadline:
-        time.sleep(1)
-        again = asyncio.run(read())
-        if len(again) == len(runs) and all(r.end_time for r in again):
-            return again
-        runs = again
-    return runs
+    return asyncio.run(read())
 
 
 def _stages(task_runs: list[Any]) -> str:
@@ -183,6 +190,32 @@ def _stages(task_runs: list[Any]) -> str:
     return ", ".join(f"{stage} {end - start:.1f}" for stage, (start, end) in ordered)
 
 
+def _memory(run: Run) -> str:
+    peak = run.memory
+    verdict = "ok" if peak.rss <= MEMORY_BUDGET_MB else "OVER BUDGET"
+    return (
+        f"peak memory of all {peak.processes} processes: RSS {peak.rss:,.0f} MB "
+        f"({peak.breakdown()}), PSS {peak.pss:,.0f} MB; budget {MEMORY_BUDGET_MB:,} MB: "
+        f"{verdict}"
+    )
+
+
+def _report(run: Run, flow_run: Any, task_runs: list[Any], docs: int, mb: float) -> float:
+    """Print one run; return its flow run's wall seconds."""
+    took = run.seconds  # when the server was stopped before it recorded the run's end
+    if flow_run.start_time and flow_run.end_time:
+        took = (flow_run.end_time - flow_run.start_time).total_seconds()
+    rate = f"{mb / took:6.1f} MB/s" if run.n_docs == docs else " " * 11
+    print(
+        f"{run.label:29} {took:7.1f} s  {run.n_docs / took:9,.0f} docs/s  {rate}  "
+        f"command {run.seconds:.1f} s  task runs {len(task_runs)}\n"
+        f"{'':31}{_memory(run)}\n"
+        f"{'':31}ingested {run.count('ingested'):,}, skipped {run.count('skipped'):,}; "
+        f"stages (s): {_stages(task_runs)}"
+    )
+    return took
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--docs", type=int, default=20_000)
@@ -197,57 +230,64 @@ def main() -> None:
         _write_jsonl(feeds, args.docs, seed=1)
     print(f"input: {args.docs:,} pages, {mb:,.1f} MB of page text ({os.cpu_count()} cores)")
 
-    apply_prefect_defaults()
-    from flows.ingest import ingest  # Prefect is imported only when the benchmark needs it
+    # a Prefect home of the benchmark's own, and the embedded server a user gets by default
+    env = {**os.environ, "PREFECT_HOME": str(work / "prefect-home")}
+    env.pop("PREFECT_API_URL", None)
+    runs: list[Run] = []
 
-    def timed(label: str, source: Path, warehouse: str, n_docs: int) -> float:
+    def timed(label: str, source: Path, warehouse: Path, n_docs: int) -> None:
         load = os.getloadavg()[0]
-        with _sampled_rss() as rss:
-            started = time.perf_counter()
-            state = ingest(str(source), warehouse, args.batch_size, return_state=True)
-            took = time.perf_counter() - started
-        summary = state.result()
-        runs = _task_runs(state.state_details.flow_run_id)
-        rate = f"{mb / took:6.1f} MB/s" if n_docs == args.docs else " " * 11
+        run = _pagewash_run(label, n_docs, source, warehouse, args.batch_size, env)
+        runs.append(run)
         print(
-            f"{label:29} {took:7.1f} s  {n_docs / took:9,.0f} docs/s  {rate}  peak RSS flow "
-            f"{rss.flow:,.0f} MB, workers {rss.workers:,.0f} MB, both {rss.total:,.0f} MB  "
-            f"task runs {len(runs)}  load {load:.1f}\n"
-            f"{'':31}ingested {summary.ingested:,}, skipped {summary.skipped:,}; "
-            f"stages (s): {_stages(runs)}"
+            f"{label:29} command {run.seconds:7.1f} s  load {load:.1f}  "
+            f"peak RSS {run.memory.rss:,.0f} MB"
         )
-        return took
 
-    started = time.perf_counter()
     (work / "empty").mkdir(exist_ok=True)
-    ingest(str(work / "empty"), str(work / "warm-up"))
-    print(f"Prefect start-up + first run  {time.perf_counter() - started:7.1f} s  (not counted)")
+    warm_up = _pagewash_run("warm-up", 0, work / "empty", work / "warm-up", args.batch_size, env)
+    print(f"Prefect start-up + first run  {warm_up.seconds:7.1f} s  (not counted)")
 
     floor = _floor(inbox, work / "floor")
     print(
         f"floor, files (read + Parquet) {floor:7.1f} s  {args.docs / floor:9,.0f} docs/s  "
         f"{mb / floor:6.1f} MB/s"
     )
-    full = timed("full ingest, files", inbox, str(work / "warehouse"), args.docs)
+    timed("full ingest, files", inbox, work / "warehouse", args.docs)
     new = max(1, args.docs // 100)
     _write_files(inbox, new, seed=2)
-    incremental = timed("incremental (+1% new files)", inbox, str(work / "warehouse"), new)
-    noop = timed("no-op rerun, files", inbox, str(work / "warehouse"), 0)
-    print(
-        f"files: full / floor {full / floor:.1f}x; incremental {incremental / full:.0%} of "
-        f"full; no-op {noop:.1f} s (Prefect's per-run overhead included, not its start-up)"
-    )
+    timed("incremental (+1% new files)", inbox, work / "warehouse", new)
+    timed("no-op rerun, files", inbox, work / "warehouse", 0)
     if not args.no_jsonl:
         jsonl_floor = _floor(feeds, work / "floor-jsonl")
+        timed("full ingest, JSON Lines", feeds, work / "wh-jsonl", args.docs)
+        timed("no-op rerun, JSON Lines", feeds, work / "wh-jsonl", 0)
+
+    # the flow runs and task runs the commands' servers recorded, read back from their database
+    os.environ["PREFECT_HOME"] = env["PREFECT_HOME"]
+    os.environ.pop("PREFECT_API_URL", None)
+    apply_prefect_defaults()
+    recorded = _recorded_runs()[1:]  # the first is the warm-up's
+    print("\nflow runs (the flow run's own wall time; the command's adds Prefect's start-up):")
+    took = [_report(run, *found, args.docs, mb) for run, found in zip(runs, recorded, strict=True)]
+    print(
+        f"files: full / floor {took[0] / floor:.1f}x; incremental {took[1] / took[0]:.0%} of "
+        f"full; no-op {took[2]:.1f} s (Prefect's per-run overhead included, not its start-up)"
+    )
+    if not args.no_jsonl:
         print(
             f"floor, JSON Lines             {jsonl_floor:7.1f} s  "
-            f"{args.docs / jsonl_floor:9,.0f} docs/s  {mb / jsonl_floor:6.1f} MB/s"
+            f"{args.docs / jsonl_floor:9,.0f} docs/s  {mb / jsonl_floor:6.1f} MB/s\n"
+            f"JSON Lines: full / floor {took[3] / jsonl_floor:.1f}x"
         )
-        jsonl = timed("full ingest, JSON Lines", feeds, str(work / "wh-jsonl"), args.docs)
-        timed("no-op rerun, JSON Lines", feeds, str(work / "wh-jsonl"), 0)
-        print(f"JSON Lines: full / floor {jsonl / jsonl_floor:.1f}x")
     if not args.keep:
         shutil.rmtree(work)
+    over = [run.label for run in runs if run.memory.rss > MEMORY_BUDGET_MB]
+    if over:
+        raise SystemExit(
+            f"OVER THE MEMORY BUDGET ({MEMORY_BUDGET_MB:,} MB summed RSS of everything "
+            f"`pagewash run` starts): {', '.join(over)}"
+        )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from flows.task_runs import in_window, task_runner
 from runtime.clean_chunks import BatchCounts, clean_chunk
 from runtime.discover import WalkPart, discover_chunk, walk_parts
 from runtime.lifeline import exit_with
-from runtime.parallel import map_chunks, pool_for_run
+from runtime.parallel import map_chunks, pool_for_run, release_pool
 from runtime.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
@@ -251,6 +251,11 @@ def ingest(
                 ({"job": job, "source": pages, "part": part} for part in parts),
             )
         )
+        # The pool lives only while a stage maps work over it: the DuckDB stages (planning
+        # here, duplicates and site evidence after cleaning) run in this process, and idle
+        # workers beside them made a 200,000-page run's peak (runtime.parallel.release_pool).
+        # Starting the workers again for cleaning costs ~3 s of CPU (their imports).
+        release_pool()
         clock.lap("discover files")
         plan = plan_batches(job, max(1, batch_size))
         clock.lap("plan batches")
@@ -263,6 +268,7 @@ def ingest(
             ),
             BatchCounts(),
         )
+        release_pool()
         clock.lap(f"clean {plan.batches} batches")
         changed = totals.documents > 0  # a load that stored nothing new changes no cluster
         counts = find_duplicates(layout, job.load_id, changed)

@@ -251,6 +251,24 @@ def test_a_rerun_with_nothing_changed_reads_no_file_and_starts_no_worker(
     assert (summary.ingested, summary.skipped, mapped) == (0, 5, [("discover_chunk", 1)])
 
 
+def test_the_pool_workers_are_stopped_before_the_duplicate_search(seeds, tmp_path, monkeypatch):
+    """The DuckDB stages after cleaning run in the flow's process, beside no idle worker."""
+    import multiprocessing
+
+    from warehouse import dedup
+
+    alive_then = []
+    real = dedup.find_duplicates
+
+    def recording(*args, **kwargs):
+        alive_then.append(len(multiprocessing.active_children()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dedup, "find_duplicates", recording)
+    summary = ingest(str(seeds), str(tmp_path / "wh"))
+    assert (summary.ingested, alive_then) == (5, [0])
+
+
 def test_every_line_carries_the_models_probability_and_the_load_its_version(seeded):
     from transforms.labeler import model_version
 
