@@ -1,6 +1,6 @@
 """Print cleaning quality on real pages: the WCXB development pages (``../shared/wcxb-dev``).
 
-    python -m benchmarks.real_pages [--no-cv]
+    python -m benchmarks.real_pages [--no-cv | --model-only]
 
 Side by side, as plain text and as HTML, on the article pages and on all page types, scored
 by the benchmark's own ``score.py`` (shingle F1, mean page precision and recall): the line
@@ -59,6 +59,7 @@ def _row(name: str, fmt: str, pages: Sequence[Page], predicted: dict[str, str]) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-cv", dest="cv", action="store_false", help="baselines only")
+    parser.add_argument("--model-only", action="store_true", help="the line model's CV only")
     args = parser.parse_args()
     pages = load_pages()
     print("| cleaner | input | pages | F1 | P | R |\n|---|---|---|---|---|---|")
@@ -74,7 +75,7 @@ def main() -> None:
         baselines.append(("trafilatura", "html", _trafilatura))
     except ImportError:
         print("(trafilatura is not installed: pip install -e '.[bench]')")
-    for name, fmt, extract in baselines:
+    for name, fmt, extract in [] if args.model_only else baselines:
         _row(name, fmt, pages, {p.id: extract(p, fmt) for p in pages})
     if not args.cv:
         return

@@ -20,16 +20,23 @@ from benchmarks.synthetic_pages import generate_corpus
 from training.wcxb import Page, aligned_labels, load_pages
 from transforms.cleaning import read_document
 from transforms.labeler import decided_probability, kept_lines
+from transforms.labeler.batch import Floats, PageBatch, PageEvidence
 from transforms.labeler.features import (
     CATEGORICAL,
     FIRST_STAGE_FEATURES,
     SECOND_STAGE_EXTRA,
-    PageBatch,
-    PageEvidence,
     first_stage_matrix,
     second_stage_matrix,
 )
-from transforms.labeler.model import MODEL_DIR, STAGES
+from transforms.labeler.lexicon import (
+    LEXICAL_FEATURES,
+    MIN_SITES,
+    Lexicon,
+    WordIds,
+    batch_texts,
+    lexical_columns,
+)
+from transforms.labeler.model import LEXICON, MODEL_DIR, STAGES
 from transforms.records import Rejection
 
 FOLDS = 5
@@ -54,20 +61,66 @@ ROUNDS = 150
 # The second stage learns from first-stage probabilities of pages the first stage did not see:
 # out-of-fold, over this many groups of sites.
 INNER_FOLDS = 2
+# So does the first stage from word weights: a page's words are weighed by the pages of the
+# other groups of sites (of this many), as an unseen page's words will be.
+WORD_GROUPS = 5
+# A word's counts are smoothed toward the share of article lines by this many lines.
+WORD_SMOOTHING = 5.0
+_LEXICAL = [FIRST_STAGE_FEATURES.index(name) for name in LEXICAL_FEATURES]
 
 
 @dataclass
 class Corpus:
-    """Labeled lines of many pages: the evidence batch, the labels, each line's page."""
+    """Labeled lines of many pages: the evidence batch, the first-stage features (lexical ones
+    NaN: see ``fit_stages``), the labels, and every line's words."""
 
     pages: list[Page]
     batch: PageBatch
     x1: np.ndarray
     y: np.ndarray
+    words: WordIds
+    vocabulary: list[str]
+
+    @staticmethod
+    def of(pages: list[Page], batch: PageBatch, x1: np.ndarray, y: np.ndarray) -> Corpus:
+        vocabulary: dict[str, int] = {}
+        words = WordIds.of(batch_texts(batch), vocabulary, grow=True)
+        return Corpus(pages, batch, x1, y, words, list(vocabulary))
 
     def fold_of_page(self) -> np.ndarray:
         """Each page's fold, by its site (-1, no fold, for generated pages)."""
         return np.array([zlib.crc32(p.site.encode()) % FOLDS if p.site else -1 for p in self.pages])
+
+    def word_group_of_line(self) -> np.ndarray:
+        """Each line's group of sites for weighing words (``WORD_GROUPS``)."""
+        groups = [zlib.crc32(f"words {p.site}".encode()) % WORD_GROUPS for p in self.pages]
+        return np.array(groups)[self.batch.page]
+
+    def word_weights(self, line_mask: np.ndarray) -> Floats:
+        """Each word's weight (``lexicon``'s rule) learned from the real pages' lines of
+        ``line_mask``; NaN for a word on fewer than ``MIN_SITES`` sites."""
+        sites = np.unique([p.site for p in self.pages], return_inverse=True)[1][self.batch.page]
+        chosen = (line_mask & (self.fold_of_page() >= 0)[self.batch.page])[self.words.line]
+        ids, line = self.words.ids[chosen], self.words.line[chosen]
+        n = len(self.vocabulary)
+        article = np.bincount(ids, weights=self.y[line], minlength=n)
+        other = np.bincount(ids, weights=1.0 - self.y[line], minlength=n)
+        n_sites = int(sites.max(initial=0)) + 1
+        on_sites = np.bincount(np.unique(ids * n_sites + sites[line]) // n_sites, minlength=n)
+        prior = float(self.y[line_mask].mean()) if line_mask.any() else 0.5
+        prior = min(max(prior, 1e-3), 1 - 1e-3)
+        a = WORD_SMOOTHING
+        weights = np.log((article + a * prior) / (other + a * (1 - prior)))
+        weights -= np.log(prior / (1 - prior))
+        weights[on_sites < MIN_SITES] = np.nan
+        return weights.astype(np.float32)
+
+    def with_word_weights(self, x1: np.ndarray, weights: Floats, rows: np.ndarray) -> None:
+        """Fill the lexical features of the lines ``rows`` of ``x1`` (one row per corpus line)
+        with words weighing ``weights``."""
+        columns = lexical_columns(self.words, weights, self.batch)
+        for at, name in zip(_LEXICAL, LEXICAL_FEATURES, strict=True):
+            x1[rows, at] = columns[name][rows]
 
 
 Example = tuple[Page, str, frozenset[str]]  # a page, its raw text or HTML, lines never content
@@ -89,7 +142,7 @@ def build_corpus(examples: Sequence[Example], fmt: str) -> Corpus:
         aligned = aligned_labels(texts, page.gold)
         labels += [ok and text not in never for ok, text in zip(aligned, texts, strict=True)]
     batch = PageBatch.of(evidence)
-    return Corpus(read, batch, first_stage_matrix(batch), np.array(labels, dtype=np.float32))
+    return Corpus.of(read, batch, first_stage_matrix(batch, None), np.array(labels, np.float32))
 
 
 def wcxb_corpora(pages: Sequence[Page], formats: Sequence[str], generated: bool) -> list[Corpus]:
@@ -142,12 +195,27 @@ def _sub_batch(corpus: Corpus, page_mask: np.ndarray) -> tuple[PageBatch, np.nda
     return PageBatch.of(pages), line_mask
 
 
-def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> tuple[lgb.Booster, lgb.Booster]:
-    """Both stages on the pages of ``page_mask``: the second learns from out-of-fold
-    first-stage probabilities (grouped by site), so it sees what unseen pages look like."""
+@dataclass(frozen=True)
+class Stages:
+    """A trained line model: its two stages and its lexicon."""
+
+    first: lgb.Booster
+    second: lgb.Booster
+    lexicon: Lexicon
+
+
+def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> Stages:
+    """Both stages and the lexicon on the pages of ``page_mask``. The first stage learns from
+    out-of-fold word weights and the second from out-of-fold first-stage probabilities
+    (grouped by site), so each sees what unseen pages look like."""
     folds = corpus.fold_of_page()
     batch, line_mask = _sub_batch(corpus, page_mask)
-    x1, y = corpus.x1[line_mask], corpus.y[line_mask]
+    x_all = corpus.x1.copy()
+    groups = corpus.word_group_of_line()
+    for g in range(WORD_GROUPS):
+        weights = corpus.word_weights(line_mask & (groups != g))
+        corpus.with_word_weights(x_all, weights, line_mask & (groups == g))
+    x1, y = x_all[line_mask], corpus.y[line_mask]
     w = np.where(folds < 0, GENERATED_WEIGHT, 1.0)[corpus.batch.page][line_mask]
     line_folds = (np.maximum(folds, 0) % INNER_FOLDS)[corpus.batch.page][line_mask]
     p_oof = np.zeros(len(y), dtype=np.float32)
@@ -157,17 +225,16 @@ def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> tuple[lgb.Booster, lgb.
         p_oof[line_folds == f] = inner.predict(x1[line_folds == f])
     first = _fit(x1, y, w, FIRST_STAGE_FEATURES)
     second = _fit(second_stage_matrix(batch, x1, p_oof), y, w, SECOND_NAMES)
-    return first, second
+    lexicon = Lexicon.of(corpus.vocabulary, corpus.word_weights(line_mask))
+    return Stages(first, second, lexicon)
 
 
-def predict(
-    corpus: Corpus, page_mask: np.ndarray, first: lgb.Booster, second: lgb.Booster
-) -> tuple[np.ndarray, np.ndarray]:
+def predict(corpus: Corpus, page_mask: np.ndarray, stages: Stages) -> tuple[np.ndarray, np.ndarray]:
     """Which lines ``page_mask`` selects, and the stages' probabilities for them."""
     batch, line_mask = _sub_batch(corpus, page_mask)
-    x1 = corpus.x1[line_mask]
-    p1 = first.predict(x1).astype(np.float32)
-    return line_mask, second.predict(second_stage_matrix(batch, x1, p1))
+    x1 = first_stage_matrix(batch, stages.lexicon)
+    p1 = stages.first.predict(x1).astype(np.float32)
+    return line_mask, stages.second.predict(second_stage_matrix(batch, x1, p1))
 
 
 def cross_validate(corpus: Corpus, folds_scored: Sequence[int] = range(FOLDS)) -> np.ndarray:
@@ -177,8 +244,7 @@ def cross_validate(corpus: Corpus, folds_scored: Sequence[int] = range(FOLDS)) -
     p = np.zeros(len(corpus.y))
     for f in folds_scored:
         t = time.time()
-        first, second = fit_stages(corpus, folds != f)
-        line_mask, p_test = predict(corpus, folds == f, first, second)
+        line_mask, p_test = predict(corpus, folds == f, fit_stages(corpus, folds != f))
         p[line_mask] = p_test
         print(f"fold {f}: {time.time() - t:.0f} s", flush=True)
     return p
@@ -200,15 +266,16 @@ def merged(corpora: Sequence[Corpus]) -> Corpus:
     pages = [p for c in corpora for p in c.pages]
     batch = PageBatch.of([ev for c in corpora for ev in c.batch.pages])
     x1 = np.concatenate([c.x1 for c in corpora])
-    return Corpus(pages, batch, x1, np.concatenate([c.y for c in corpora]))
+    return Corpus.of(pages, batch, x1, np.concatenate([c.y for c in corpora]))
 
 
-def save(first: lgb.Booster, second: lgb.Booster) -> None:
+def save(stages: Stages) -> None:
     MODEL_DIR.mkdir(exist_ok=True)
-    for booster, name in zip((first, second), STAGES, strict=True):
+    for booster, name in zip((stages.first, stages.second), STAGES, strict=True):
         booster.save_model(str(MODEL_DIR / name))
-        size = (MODEL_DIR / name).stat().st_size
-        print(f"wrote {MODEL_DIR / name} ({size / 1e6:.1f} MB)")
+    stages.lexicon.save(MODEL_DIR / LEXICON)
+    for name in (*STAGES, LEXICON):
+        print(f"wrote {MODEL_DIR / name} ({(MODEL_DIR / name).stat().st_size / 1e6:.1f} MB)")
 
 
 def main() -> None:
@@ -221,7 +288,7 @@ def main() -> None:
     corpora = wcxb_corpora(load_pages(), args.formats.split(","), args.generated)
     corpus = merged(corpora)
     print(f"{len(corpus.pages)} pages, {len(corpus.y)} lines, {time.time() - t:.0f} s")
-    save(*fit_stages(corpus, np.ones(len(corpus.pages), dtype=bool)))
+    save(fit_stages(corpus, np.ones(len(corpus.pages), dtype=bool)))
 
 
 if __name__ == "__main__":

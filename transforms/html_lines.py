@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup
 from bs4.element import CData, NavigableString, PageElement, Tag
 
-from transforms.labeler.features import Markup
+from transforms.labeler.batch import Markup
 from transforms.regions import BOILERPLATE_NAMES, REGION_CODES, REGION_TAGS
 
 # fmt: off

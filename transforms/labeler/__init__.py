@@ -8,7 +8,8 @@ a sidebar section the rules found share their mean (``decided_probability``). Th
 a removed line is the rules' label when they removed it too; a line only the model removed
 is ``nav`` above the first kept line, ``footer`` below the last, ``boilerplate`` between
 (rule ``model``). A line the rules removed but the model keeps is content (rule
-``model:<the rules' rule>``). The title is the rules' title, never part of the body (the
+``model:<the rules' rule>``). A teaser the rules found repeated in the body stays out of it.
+The title is the rules' title, never part of the body (the
 references of real pages leave it out too); sidebar headlines are the rules'
 sidebar entries that the model did not keep. A page never comes out empty: when the model
 keeps nothing, the rules' article text stands.
@@ -27,15 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from transforms.labeler.batch import Floats, Markup, PageBatch, PageEvidence
 from transforms.labeler.evidence import page_evidence
-from transforms.labeler.features import (
-    LABEL_CODES,
-    TITLE_CODE,
-    Floats,
-    Markup,
-    PageBatch,
-    PageEvidence,
-)
+from transforms.labeler.features import LABEL_CODES
 from transforms.labeler.model import THRESHOLD, content_probability, model_version
 from transforms.labeler.rules import RuleReading
 from transforms.records import CleanDocument, Label
@@ -97,12 +92,16 @@ def decided_probability(evidence: PageEvidence, p: Floats) -> Floats:
 
 def kept_lines(evidence: PageEvidence, decided: Floats) -> npt.NDArray[np.bool_]:
     """Which lines of a page are article text, given ``decided_probability``: those at or
-    over the threshold, except the rules' title."""
-    titles = np.asarray(evidence.rule_labels) == TITLE_CODE
-    keep: npt.NDArray[np.bool_] = np.logical_and(decided >= THRESHOLD, ~titles)
+    over the threshold, except the rules' title and a teaser the rules found again in a
+    fuller line below it (the body's first sentence): a body holds its text once. (Keeping
+    every exact duplicate line out too cost 0.003-0.004 F1 on a fold of real pages never trained on:
+    real articles repeat lines the reference keeps.)"""
+    never = np.isin(np.asarray(evidence.rule_labels), NEVER_KEPT_CODES)
+    keep: npt.NDArray[np.bool_] = np.logical_and(decided >= THRESHOLD, ~never)
     return keep
 
 
+NEVER_KEPT_CODES = [LABEL_CODES[label] for label in (Label.TITLE, Label.TEASER)]
 SECTION_CODES = [
     LABEL_CODES[label]
     for label in (Label.SIDEBAR_HEADER, Label.SIDEBAR_HEADLINE, Label.SIDEBAR_TEASER)

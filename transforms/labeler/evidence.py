@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from transforms.labeler.features import LABEL_CODES, Markup, PageEvidence
+from transforms.labeler.batch import Markup, PageEvidence
+from transforms.labeler.features import LABEL_CODES
 from transforms.labeler.rules import RuleReading, read_lines
 
 

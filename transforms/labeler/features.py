@@ -9,25 +9,22 @@ tag, a form, an article element, class/id words). Which of these carry weight wa
 cross-validation grouped by site on real pages (``training/``), not chosen by hand.
 
 >>> batch = PageBatch.of([PageEvidence(("Home", "Rain fell."), (1, 0), (32, 64))])
->>> first_stage_matrix(batch).shape == (2, len(FIRST_STAGE_FEATURES))
+>>> first_stage_matrix(batch, None).shape == (2, len(FIRST_STAGE_FEATURES))
 True
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from transforms.labeler.batch import Floats, PageBatch, PageEvidence, window_sum
+from transforms.labeler.lexicon import LEXICAL_FEATURES, Lexicon
 from transforms.records import Label
-
-Floats = npt.NDArray[np.float32]
-Ints = npt.NDArray[np.int64]
 
 # Character classes, counted per line.
 (OTHER, SPACE, DIGIT, UPPER, LOWER, SENTENCE, CLAUSE, SEPARATOR, PUNCT, UNSPACED, BREAK) = range(11)
@@ -73,61 +70,6 @@ def _class_table() -> npt.NDArray[np.uint8]:
     table[ord("\n")] = BREAK
     table[0x10000] = LOWER  # letters of the supplementary planes, and emoji
     return table
-
-
-@dataclass(frozen=True, slots=True)
-class Markup:
-    """What the HTML says of each line of a page (one entry per non-blank line)."""
-
-    link_chars: Sequence[int]  # characters inside <a> elements
-    tag: Sequence[int]  # the code of the line's block element (html_lines.BLOCK_CODES)
-    in_form: Sequence[bool]
-    in_article: Sequence[bool]  # inside an <article> or <main> element
-    region: Sequence[int]  # the code of the boilerplate region it stands in (0: none)
-    content_name: Sequence[bool]  # an ancestor's class or id names article content
-    depth: Sequence[int]
-
-
-@dataclass(frozen=True, slots=True)
-class PageEvidence:
-    """One page's non-blank lines (stripped), the rule labeler's label code for each and the
-    shape it measured (``line_features.shape_flags``), and, for HTML, what the markup says."""
-
-    texts: Sequence[str]
-    rule_labels: Sequence[int]
-    shapes: Sequence[int]
-    markup: Markup | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PageBatch:
-    """Several pages' lines as one run of lines: ``page`` is each line's page in the batch,
-    ``start``/``stop`` its page's first line and one past its last."""
-
-    pages: Sequence[PageEvidence]
-    page: Ints
-    start: Ints
-    stop: Ints
-
-    @staticmethod
-    def of(pages: Sequence[PageEvidence]) -> PageBatch:
-        sizes = np.fromiter((len(p.texts) for p in pages), dtype=np.int64, count=len(pages))
-        page = np.repeat(np.arange(len(pages)), sizes)
-        ends = np.cumsum(sizes)
-        return PageBatch(pages, page, (ends - sizes)[page], ends[page])
-
-    @property
-    def n_lines(self) -> int:
-        return len(self.page)
-
-
-def _window_sum(values: Floats, batch: PageBatch, k: int) -> Floats:
-    """The sum of ``values`` over the lines within ``k`` of each line, on its own page."""
-    cs = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
-    idx = np.arange(batch.n_lines)
-    lo = np.maximum(idx - k, batch.start)
-    hi = np.minimum(idx + k + 1, batch.stop)
-    return (cs[hi] - cs[lo]).astype(np.float32)
 
 
 def _page_reduce(values: Floats, batch: PageBatch, how: np.ufunc) -> Floats:
@@ -232,8 +174,9 @@ def _markup_columns(batch: PageBatch) -> dict[str, Floats]:
     return cols
 
 
-def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
-    """Every first-stage feature of every line of ``batch``, by name."""
+def first_stage_columns(batch: PageBatch, lexicon: Lexicon | None) -> dict[str, Floats]:
+    """Every first-stage feature of every line of ``batch``, by name; the lexical ones
+    (``lexicon``) are NaN without a lexicon (training weighs the words itself)."""
     texts = [t for page in batch.pages for t in page.texts]
     c = _shape_columns(texts)
     words, chars = c["words"], c["chars"]
@@ -298,10 +241,10 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
         "next_rule_label": _shift(rule_label, batch, 1, np.nan),
     }
     for k in WINDOWS:
-        cols[f"size_window_{k}"] = _window_sum(size, batch, k)
-        cols[f"long_window_{k}"] = _window_sum(long_line, batch, k)
-        cols[f"sentence_window_{k}"] = _window_sum(cols["ends_sentence"], batch, k)
-        cols[f"ruled_content_window_{k}"] = _window_sum(ruled_content, batch, k)
+        cols[f"size_window_{k}"] = window_sum(size, batch, k)
+        cols[f"long_window_{k}"] = window_sum(long_line, batch, k)
+        cols[f"sentence_window_{k}"] = window_sum(cols["ends_sentence"], batch, k)
+        cols[f"ruled_content_window_{k}"] = window_sum(ruled_content, batch, k)
     markup = _markup_columns(batch)
     cols.update(markup)
     link_share = markup["link_chars"] / np.maximum(chars, 1)
@@ -311,10 +254,14 @@ def first_stage_columns(batch: PageBatch) -> dict[str, Floats]:
     cols["page_in_article"] = _page_reduce(markup["in_article"], batch, np.add) / n_page
     cols["page_content_name"] = _page_reduce(markup["content_name"], batch, np.add) / n_page
     for k in (2, 5):
-        linked = _window_sum(np.nan_to_num(markup["link_chars"]), batch, k)
+        linked = window_sum(np.nan_to_num(markup["link_chars"]), batch, k)
         cols[f"link_share_window_{k}"] = np.where(
-            np.isnan(link_share), np.nan, linked / np.maximum(_window_sum(chars, batch, k), 1)
+            np.isnan(link_share), np.nan, linked / np.maximum(window_sum(chars, batch, k), 1)
         ).astype(np.float32)
+    if lexicon is not None:
+        cols.update(lexicon.columns(batch))
+    else:
+        cols.update({name: np.full(batch.n_lines, np.nan, np.float32) for name in LEXICAL_FEATURES})
     return cols
 
 
@@ -323,9 +270,9 @@ CATEGORICAL = ("first_class", "last_class", "rule_label", "prev_rule_label", "ne
                "tag", "prev_tag", "next_tag", "region")  # fmt: skip
 
 
-def first_stage_matrix(batch: PageBatch) -> Floats:
+def first_stage_matrix(batch: PageBatch, lexicon: Lexicon | None) -> Floats:
     """The first-stage features of ``batch`` as a matrix, columns as in FIRST_STAGE_FEATURES."""
-    cols = first_stage_columns(batch)
+    cols = first_stage_columns(batch, lexicon)
     return np.column_stack([cols[name] for name in FIRST_STAGE_FEATURES]).astype(np.float32)
 
 
@@ -336,8 +283,8 @@ def second_stage_matrix(batch: PageBatch, first: Floats, p: Floats) -> Floats:
     ones = np.ones_like(p)
     likely = (p >= 0.5).astype(np.float32)
     for k in (*WINDOWS, 20):
-        extra.append(_window_sum(p, batch, k) / _window_sum(ones, batch, k))
-        extra.append(_window_sum(likely, batch, k))
+        extra.append(window_sum(p, batch, k) / window_sum(ones, batch, k))
+        extra.append(window_sum(likely, batch, k))
     extra += [
         _running_max(p, batch),
         _running_max(p, batch, reverse=True),
@@ -353,4 +300,6 @@ SECOND_STAGE_EXTRA = (
     "p_max_above", "p_max_below", "p_page_mean", "p_page_max",
 )  # fmt: skip
 
-FIRST_STAGE_FEATURES = tuple(first_stage_columns(PageBatch.of([PageEvidence(("x",), (0,), (0,))])))
+FIRST_STAGE_FEATURES = tuple(
+    first_stage_columns(PageBatch.of([PageEvidence(("x",), (0,), (0,))]), None)
+)

@@ -1,6 +1,7 @@
 """The line model: two stacked gradient-boosted tree models (LightGBM) that ship in the package.
 
-Rule: the first stage reads each line's evidence (``features``) and gives the probability that
+Rule: the first stage reads each line's evidence (``features``, its words weighed by the
+lexicon, ``lexicon``) and gives the probability that
 it is article text; the second reads the same evidence plus the first stage's probabilities
 of the line's neighbours, and gives the final probability. Both were trained by
 ``make train`` on real pages (``training/``), never on the project's generated pages.
@@ -18,40 +19,38 @@ from pathlib import Path
 import lightgbm as lgb
 import numpy as np
 
-from transforms.labeler.features import (
-    Floats,
-    PageBatch,
-    first_stage_matrix,
-    second_stage_matrix,
-)
+from transforms.labeler.batch import Floats, PageBatch
+from transforms.labeler.features import first_stage_matrix, second_stage_matrix
+from transforms.labeler.lexicon import Lexicon
 
 MODEL_DIR = Path(__file__).parent / "model"
 STAGES = ("first_stage.txt", "second_stage.txt")
+LEXICON = "lexicon.tsv"
 # A line is article text when the model's probability is at least this (chosen by CV).
 THRESHOLD = 0.5
 
 
 @cache
 def model_version() -> str:
-    """The shipped model's name: a hash of its two stages' files, recorded with every load."""
+    """The shipped model's name: a hash of its files, recorded with every load."""
     digest = hashlib.sha256()
-    for name in STAGES:
+    for name in (*STAGES, LEXICON):
         digest.update((MODEL_DIR / name).read_bytes())
     return f"lines-{digest.hexdigest()[:12]}"
 
 
 @cache
-def _stages() -> tuple[lgb.Booster, lgb.Booster]:
+def _model() -> tuple[lgb.Booster, lgb.Booster, Lexicon]:
     first, second = (lgb.Booster(model_file=str(MODEL_DIR / name)) for name in STAGES)
-    return first, second
+    return first, second, Lexicon.load(MODEL_DIR / LEXICON)
 
 
 def content_probability(batch: PageBatch) -> Floats:
     """The probability that each line of ``batch`` is article text, one model call a stage."""
     if batch.n_lines == 0:
         return np.zeros(0, dtype=np.float32)
-    first, second = _stages()
-    x = first_stage_matrix(batch)
+    first, second, lexicon = _model()
+    x = first_stage_matrix(batch, lexicon)
     p1 = np.asarray(first.predict(x, num_threads=1), dtype=np.float32)
     p2 = second.predict(second_stage_matrix(batch, x, p1), num_threads=1)
     return np.asarray(p2, dtype=np.float32)
