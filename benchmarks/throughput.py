@@ -1,13 +1,15 @@
 """Print end-to-end ingest speed on generated pages, against a read-and-write floor.
 
     python -m benchmarks.throughput [--docs 20000] [--batch-size 1000] [--keep DIR]
+                                    [--shard-mb 512] [--no-jsonl | --no-files]
 
-Writes ``--docs`` generated pages as files, and the same pages as JSON Lines files; then prints
-for each input a full ``ingest`` run, and for files also an incremental run with 1% new files
-and a no-op rerun, against the *floor* (the same bytes only read and written to Parquet with
-pyarrow): wall time, documents/s, MB/s of raw input, peak RSS of the flow process, of its
-worker processes (together) and of both, seconds per stage and the Prefect task-run count
-(both from the Prefect API), and the machine's load average.
+Writes ``--docs`` generated pages as files, and the same pages as JSON Lines shards of
+``--shard-mb`` each; then prints for each input a full ``ingest`` run, and for files also an
+incremental run with 1% new files and a no-op rerun, against the *floor* (the same bytes only
+read and written to Parquet with pyarrow): wall time, documents/s, MB/s of raw input, peak RSS
+of the flow process, of its worker processes (together) and of both, seconds per stage and
+the Prefect task-run count (both from the Prefect API), and the machine's load average; last,
+JSON Lines beside files: wall time and peak summed RSS.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import pyarrow.parquet as pq
 from benchmarks.synthetic_pages import iter_corpus
 from runtime.settings import apply_prefect_defaults
 
-RECORDS_PER_JSONL_FILE = 1000
+DEFAULT_SHARD_MB = 512  # corpora for language models come in shards of 0.1-few GB
 FLOOR_CHUNK = 10_000
 SAMPLE_SECONDS = 0.2
 API_PAGE = 200  # the most task runs the API returns at once
@@ -59,17 +61,14 @@ def _write_files(folder: Path, n_docs: int, seed: int) -> int:
     return written
 
 
-def _write_jsonl(folder: Path, n_docs: int, seed: int) -> int:
-    """The same pages as JSON Lines files of ``RECORDS_PER_JSONL_FILE`` records; returns the
-    bytes of page text written (as for files)."""
+def _write_jsonl(folder: Path, n_docs: int, seed: int, shard_mb: float) -> int:
+    """The same pages as JSON Lines shards of about ``shard_mb`` each; returns the bytes of
+    page text written (as for files)."""
     folder.mkdir(parents=True, exist_ok=True)
-    pages, written = _pages(n_docs, seed), 0
+    pages, written = iter(_pages(n_docs, seed)), 0
     for part in itertools.count():
-        records = list(itertools.islice(pages, RECORDS_PER_JSONL_FILE))
-        if not records:
-            return written
         with open(folder / f"{seed}-{part:05d}.jsonl", "w", encoding="utf-8") as out:
-            for site, name, text in records:
+            for site, name, text in pages:
                 record = {
                     "id": f"{site}/{name}",
                     "url": f"https://{site}.example/{name}",
@@ -77,6 +76,10 @@ def _write_jsonl(folder: Path, n_docs: int, seed: int) -> int:
                 }
                 out.write(json.dumps(record) + "\n")
                 written += len(text.encode("utf-8"))
+                if out.tell() >= shard_mb * 2**20:
+                    break
+            else:
+                return written
     return written
 
 
@@ -96,7 +99,10 @@ def _floor(source: Path, target: Path) -> float:
     for path in paths:
         if path.suffix == ".jsonl":
             with open(path, encoding="utf-8") as lines:
-                texts.extend(json.loads(line)["text"] for line in lines)
+                for line in lines:
+                    texts.append(json.loads(line)["text"])
+                    if len(texts) >= FLOOR_CHUNK:
+                        flush()
         else:
             texts.append(path.read_bytes().decode("utf-8"))
         if len(texts) >= FLOOR_CHUNK:
@@ -183,19 +189,44 @@ def _stages(task_runs: list[Any]) -> str:
     return ", ".join(f"{stage} {end - start:.1f}" for stage, (start, end) in ordered)
 
 
+def _files_mode(n_docs: int, inbox: Path, work: Path, mb: float, timed: Any) -> None:
+    floor = _floor(inbox, work / "floor")
+    print(
+        f"floor, files (read + Parquet) {floor:7.1f} s  {n_docs / floor:9,.0f} docs/s  "
+        f"{mb / floor:6.1f} MB/s"
+    )
+    full = timed("full ingest, files", inbox, str(work / "warehouse"), n_docs)
+    new = max(1, n_docs // 100)
+    _write_files(inbox, new, seed=2)
+    incremental = timed("incremental (+1% new files)", inbox, str(work / "warehouse"), new)
+    noop = timed("no-op rerun, files", inbox, str(work / "warehouse"), 0)
+    print(
+        f"files: full / floor {full / floor:.1f}x; incremental {incremental / full:.0%} of "
+        f"full; no-op {noop:.1f} s (Prefect's per-run overhead included, not its start-up)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
-    parser.add_argument("--no-jsonl", action="store_true", help="files only")
+    parser.add_argument("--shard-mb", type=float, default=DEFAULT_SHARD_MB)
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--no-jsonl", action="store_true", help="files only")
+    only.add_argument("--no-files", action="store_true", help="JSON Lines shards only")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="pagewash-bench-"))
     inbox, feeds = work / "inbox", work / "feeds"
-    mb = _write_files(inbox, args.docs, seed=1) / 2**20
+    if not args.no_files:
+        mb = _write_files(inbox, args.docs, seed=1) / 2**20
     if not args.no_jsonl:
-        _write_jsonl(feeds, args.docs, seed=1)
+        mb = _write_jsonl(feeds, args.docs, 1, args.shard_mb) / 2**20
+        shards = sorted(feeds.iterdir())
+        largest = max(p.stat().st_size for p in shards) / 2**20
+        print(f"JSON Lines: {len(shards)} shards, the largest {largest:,.0f} MB")
     print(f"input: {args.docs:,} pages, {mb:,.1f} MB of page text ({os.cpu_count()} cores)")
+    peaks: dict[str, tuple[float, float]] = {}  # label: (wall s, peak RSS of both, MB)
 
     apply_prefect_defaults()
     from flows.ingest import ingest  # Prefect is imported only when the benchmark needs it
@@ -213,9 +244,10 @@ def main() -> None:
             f"{label:29} {took:7.1f} s  {n_docs / took:9,.0f} docs/s  {rate}  peak RSS flow "
             f"{rss.flow:,.0f} MB, workers {rss.workers:,.0f} MB, both {rss.total:,.0f} MB  "
             f"task runs {len(runs)}  load {load:.1f}\n"
-            f"{'':31}ingested {summary.ingested:,}, skipped {summary.skipped:,}; "
-            f"stages (s): {_stages(runs)}"
+            f"{'':31}ingested {summary.ingested:,}, skipped {summary.skipped:,}, quarantined "
+            f"{summary.quarantined:,}, articles {summary.articles:,}; stages (s): {_stages(runs)}"
         )
+        peaks[label] = (took, rss.total)
         return took
 
     started = time.perf_counter()
@@ -223,20 +255,8 @@ def main() -> None:
     ingest(str(work / "empty"), str(work / "warm-up"))
     print(f"Prefect start-up + first run  {time.perf_counter() - started:7.1f} s  (not counted)")
 
-    floor = _floor(inbox, work / "floor")
-    print(
-        f"floor, files (read + Parquet) {floor:7.1f} s  {args.docs / floor:9,.0f} docs/s  "
-        f"{mb / floor:6.1f} MB/s"
-    )
-    full = timed("full ingest, files", inbox, str(work / "warehouse"), args.docs)
-    new = max(1, args.docs // 100)
-    _write_files(inbox, new, seed=2)
-    incremental = timed("incremental (+1% new files)", inbox, str(work / "warehouse"), new)
-    noop = timed("no-op rerun, files", inbox, str(work / "warehouse"), 0)
-    print(
-        f"files: full / floor {full / floor:.1f}x; incremental {incremental / full:.0%} of "
-        f"full; no-op {noop:.1f} s (Prefect's per-run overhead included, not its start-up)"
-    )
+    if not args.no_files:
+        _files_mode(args.docs, inbox, work, mb, timed)
     if not args.no_jsonl:
         jsonl_floor = _floor(feeds, work / "floor-jsonl")
         print(
@@ -246,6 +266,10 @@ def main() -> None:
         jsonl = timed("full ingest, JSON Lines", feeds, str(work / "wh-jsonl"), args.docs)
         timed("no-op rerun, JSON Lines", feeds, str(work / "wh-jsonl"), 0)
         print(f"JSON Lines: full / floor {jsonl / jsonl_floor:.1f}x")
+    for label in ("full ingest, files", "full ingest, JSON Lines"):
+        if label in peaks:
+            took, rss = peaks[label]
+            print(f"{label:29} wall {took:7.1f} s  peak summed RSS {rss:,.0f} MB")
     if not args.keep:
         shutil.rmtree(work)
 

@@ -9,7 +9,9 @@ Rules (a run's semantics, README "Loads, reruns and crashes"):
   unread (``to_read``, one join per part of the walk); only the rest are read and hashed.
 - Discovery stages one row per file or JSON Lines record it read and hashed (``FOUND``), or
   could not read (``reason``), as Parquet parts under ``_staging/<load_id>/_found/``; no
-  process holds the corpus in memory.
+  process holds the corpus in memory. A record's row says where its line is (``offset``,
+  ``length``); what discovery saw of each shard it read to its end (``SHARDS``) is kept in
+  the snapshot, so that a shard that only grew is read from where the last read ended.
 - A row whose path's newest stored version has the same ``doc_id``, or whose path is already
   quarantined with the same hash (or unread, with none), is skipped. A path stored before
   with other bytes becomes its next ``version``.
