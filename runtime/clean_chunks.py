@@ -31,8 +31,10 @@ ROWS_EVERY = 200
 def _page_bytes(file: SourceFile, max_bytes: int, records: RecordLines) -> bytes:
     """The page's bytes again: the file, or its record's line of a JSON Lines shard (read by
     offset: a plain shard's, or a packed shard's as discovery unpacked it)."""
-    if file.record is None or file.offset is None or file.length is None:
+    if file.record is None:
         return read_input(file.path, max_bytes)
+    if file.offset is None or file.length is None:  # planned before shards were streamed
+        raise ReadProblem("changed_while_reading", "the record's place in its file is unknown")
     record = parse_record(file.record, records.line(file.path, file.offset, file.length))
     if not isinstance(record, JsonRecord):
         raise ReadProblem("changed_while_reading", "the record is gone from the file")
