@@ -39,6 +39,8 @@ Row = dict[str, Any]
 # Packed shards' lines, unpacked as discovery streams them, for the cleaning workers to read
 # by offset; in the load's staging folder, so they go with it.
 UNPACKED_DIR = "_unpacked"
+# Found rows of a piece of a shard staged at once: a worker holds no more of them.
+FOUND_ROWS_EVERY = 20_000
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,14 @@ def _probe_piece(
     """Stream a piece of a shard and stage the found row of each of its records; return
     whether it was read to its end (else a found row says why not)."""
     rows: list[Row] = []
+    name = f"{part}-{piece.file.position:09d}-{piece.start}"
+    staged = 0
+
+    def stage() -> None:
+        nonlocal rows, staged
+        work_plan.stage_found(layout, load_id, f"{name}-{staged:05d}", rows)
+        rows, staged = [], staged + 1
+
     spool_path = _spool_path(layout, load_id, piece) if piece.packed else None
     whole = True
     try:
@@ -213,10 +223,12 @@ def _probe_piece(
             url = None if spool_path is None else layout.sql_path(spool_path)
             for row in _record_rows(piece, source, max_bytes, stream, spool):
                 rows.append(row if row["path"] is not None else {**row, "path": url})
+                if len(rows) >= FOUND_ROWS_EVERY:  # a packed shard is one piece of any size
+                    stage()
     except (ReadProblem, OSError, EOFError, zlib.error, ZstdError) as err:
         rows.append(_failed(piece.file, piece.path, err))
         whole = False
-    work_plan.stage_found(layout, load_id, f"{part}-{piece.file.position:09d}-{piece.start}", rows)
+    stage()
     return whole
 
 
@@ -230,8 +242,8 @@ def discover_chunk(
     max_bytes: int,
 ) -> list[str]:
     """Read and hash a chunk of page files and pieces of shards, stage their found rows (a
-    piece's at once, so a worker holds no more than a piece's rows); return the shards that
-    could not be read to the end."""
+    piece's ``FOUND_ROWS_EVERY`` at a time); return the shards that could not be read to the
+    end."""
     rows: list[Row] = []
     broken: list[str] = []
     for work in chunk:
