@@ -42,7 +42,7 @@ $(VENV)/.bench: $(INSTALLED)
 	touch $@
 
 # The size the memory budget is stated for (issue 16): 200,000 pages, files only (~5 min).
-BENCH_ARGS ?= --docs 200000 --no-jsonl
+BENCH_ARGS ?= --docs 200000
 
 bench: $(INSTALLED)  ## throughput and peak memory of `pagewash run`; fails over the memory budget
 	$(BIN)/python -m benchmarks.throughput $(BENCH_ARGS)

@@ -1,8 +1,10 @@
 """Print end-to-end ingest speed and memory on generated pages, against a read-and-write floor.
 
     python -m benchmarks.throughput [--docs 20000] [--batch-size 1000] [--keep DIR]
+                                    [--shard-mb 512] [--no-jsonl | --no-files]
 
-Writes ``--docs`` generated pages as files, and the same pages as JSON Lines files; then runs
+Writes ``--docs`` generated pages as files, and the same pages as JSON Lines shards of
+``--shard-mb`` each; then runs
 ``pagewash run`` on each input as a user would (a process of its own, which starts Prefect's
 temporary server, the guard that stops it and the pool's workers), for files also an
 incremental run with 1% new files and a no-op rerun, and prints against the *floor* (the same
@@ -10,7 +12,8 @@ bytes only read and written to Parquet with pyarrow): the flow run's wall time (
 command's, Prefect's start-up included), documents/s, MB/s of raw input, the peak memory of
 every process the command starts, summed (RSS, by process, and PSS: ``process_tree``) against
 the budget, seconds per stage and the Prefect task-run count (both from the Prefect API), and
-the machine's load average. It exits with status 1 when a run went over the memory budget.
+the machine's load average; last, JSON Lines beside files: wall time and peak summed RSS. It
+exits with status 1 when a run went over the memory budget.
 
 The runs use a Prefect home of their own (in the work folder): the server's database starts
 empty, so its size does not depend on the runs a user made before, and the benchmark reads
@@ -42,7 +45,7 @@ from benchmarks.process_tree import TreePeak, sampled_tree
 from benchmarks.synthetic_pages import iter_corpus
 from runtime.settings import apply_prefect_defaults
 
-RECORDS_PER_JSONL_FILE = 1000
+DEFAULT_SHARD_MB = 512  # corpora for language models come in shards of 0.1-few GB
 FLOOR_CHUNK = 10_000
 API_PAGE = 200  # the most task runs the API returns at once
 # Everything `pagewash run` starts, together (issue 16): 1.5 GB, read as 1,500 MB of 2**20
@@ -69,17 +72,14 @@ def _write_files(folder: Path, n_docs: int, seed: int) -> int:
     return written
 
 
-def _write_jsonl(folder: Path, n_docs: int, seed: int) -> int:
-    """The same pages as JSON Lines files of ``RECORDS_PER_JSONL_FILE`` records; returns the
-    bytes of page text written (as for files)."""
+def _write_jsonl(folder: Path, n_docs: int, seed: int, shard_mb: float) -> int:
+    """The same pages as JSON Lines shards of about ``shard_mb`` each; returns the bytes of
+    page text written (as for files)."""
     folder.mkdir(parents=True, exist_ok=True)
-    pages, written = _pages(n_docs, seed), 0
+    pages, written = iter(_pages(n_docs, seed)), 0
     for part in itertools.count():
-        records = list(itertools.islice(pages, RECORDS_PER_JSONL_FILE))
-        if not records:
-            return written
         with open(folder / f"{seed}-{part:05d}.jsonl", "w", encoding="utf-8") as out:
-            for site, name, text in records:
+            for site, name, text in pages:
                 record = {
                     "id": f"{site}/{name}",
                     "url": f"https://{site}.example/{name}",
@@ -87,6 +87,10 @@ def _write_jsonl(folder: Path, n_docs: int, seed: int) -> int:
                 }
                 out.write(json.dumps(record) + "\n")
                 written += len(text.encode("utf-8"))
+                if out.tell() >= shard_mb * 2**20:
+                    break
+            else:
+                return written
     return written
 
 
@@ -106,7 +110,10 @@ def _floor(source: Path, target: Path) -> float:
     for path in paths:
         if path.suffix == ".jsonl":
             with open(path, encoding="utf-8") as lines:
-                texts.extend(json.loads(line)["text"] for line in lines)
+                for line in lines:
+                    texts.append(json.loads(line)["text"])
+                    if len(texts) >= FLOOR_CHUNK:
+                        flush()
         else:
             texts.append(path.read_bytes().decode("utf-8"))
         if len(texts) >= FLOOR_CHUNK:
@@ -221,13 +228,20 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
-    parser.add_argument("--no-jsonl", action="store_true", help="files only")
+    parser.add_argument("--shard-mb", type=float, default=DEFAULT_SHARD_MB)
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--no-jsonl", action="store_true", help="files only")
+    only.add_argument("--no-files", action="store_true", help="JSON Lines shards only")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="pagewash-bench-"))
     inbox, feeds = work / "inbox", work / "feeds"
-    mb = _write_files(inbox, args.docs, seed=1) / 2**20
+    if not args.no_files:
+        mb = _write_files(inbox, args.docs, seed=1) / 2**20
     if not args.no_jsonl:
-        _write_jsonl(feeds, args.docs, seed=1)
+        mb = _write_jsonl(feeds, args.docs, 1, args.shard_mb) / 2**20
+        shards = sorted(feeds.iterdir())
+        largest = max(p.stat().st_size for p in shards) / 2**20
+        print(f"JSON Lines: {len(shards)} shards, the largest {largest:,.0f} MB")
     print(f"input: {args.docs:,} pages, {mb:,.1f} MB of page text ({os.cpu_count()} cores)")
 
     # a Prefect home of the benchmark's own, and the embedded server a user gets by default
@@ -248,16 +262,17 @@ def main() -> None:
     warm_up = _pagewash_run("warm-up", 0, work / "empty", work / "warm-up", args.batch_size, env)
     print(f"Prefect start-up + first run  {warm_up.seconds:7.1f} s  (not counted)")
 
-    floor = _floor(inbox, work / "floor")
-    print(
-        f"floor, files (read + Parquet) {floor:7.1f} s  {args.docs / floor:9,.0f} docs/s  "
-        f"{mb / floor:6.1f} MB/s"
-    )
-    timed("full ingest, files", inbox, work / "warehouse", args.docs)
-    new = max(1, args.docs // 100)
-    _write_files(inbox, new, seed=2)
-    timed("incremental (+1% new files)", inbox, work / "warehouse", new)
-    timed("no-op rerun, files", inbox, work / "warehouse", 0)
+    if not args.no_files:
+        floor = _floor(inbox, work / "floor")
+        print(
+            f"floor, files (read + Parquet) {floor:7.1f} s  {args.docs / floor:9,.0f} docs/s  "
+            f"{mb / floor:6.1f} MB/s"
+        )
+        timed("full ingest, files", inbox, work / "warehouse", args.docs)
+        new = max(1, args.docs // 100)
+        _write_files(inbox, new, seed=2)
+        timed("incremental (+1% new files)", inbox, work / "warehouse", new)
+        timed("no-op rerun, files", inbox, work / "warehouse", 0)
     if not args.no_jsonl:
         jsonl_floor = _floor(feeds, work / "floor-jsonl")
         timed("full ingest, JSON Lines", feeds, work / "wh-jsonl", args.docs)
@@ -269,17 +284,30 @@ def main() -> None:
     apply_prefect_defaults()
     recorded = _recorded_runs()[1:]  # the first is the warm-up's
     print("\nflow runs (the flow run's own wall time; the command's adds Prefect's start-up):")
-    took = [_report(run, *found, args.docs, mb) for run, found in zip(runs, recorded, strict=True)]
-    print(
-        f"files: full / floor {took[0] / floor:.1f}x; incremental {took[1] / took[0]:.0%} of "
-        f"full; no-op {took[2]:.1f} s (Prefect's per-run overhead included, not its start-up)"
-    )
+    took = {
+        run.label: _report(run, *found, args.docs, mb)
+        for run, found in zip(runs, recorded, strict=True)
+    }
+    if not args.no_files:
+        full = took["full ingest, files"]
+        print(
+            f"files: full / floor {full / floor:.1f}x; incremental "
+            f"{took['incremental (+1% new files)'] / full:.0%} of full; no-op "
+            f"{took['no-op rerun, files']:.1f} s (Prefect's per-run overhead included, not its "
+            "start-up)"
+        )
     if not args.no_jsonl:
         print(
             f"floor, JSON Lines             {jsonl_floor:7.1f} s  "
             f"{args.docs / jsonl_floor:9,.0f} docs/s  {mb / jsonl_floor:6.1f} MB/s\n"
-            f"JSON Lines: full / floor {took[3] / jsonl_floor:.1f}x"
+            f"JSON Lines: full / floor {took['full ingest, JSON Lines'] / jsonl_floor:.1f}x"
         )
+    for run in runs:
+        if run.label.startswith("full ingest"):
+            print(
+                f"{run.label:29} wall {took[run.label]:7.1f} s  peak summed RSS "
+                f"{run.memory.rss:,.0f} MB"
+            )
     if not args.keep:
         shutil.rmtree(work)
     over = [run.label for run in runs if run.memory.rss > MEMORY_BUDGET_MB]

@@ -15,7 +15,7 @@ from flows.preflight import source_problem
 from flows.run_report import IngestSummary, Stopwatch, by_label, removed_table, summary_markdown
 from flows.task_runs import in_window, task_runner
 from runtime.clean_chunks import BatchCounts, clean_chunk
-from runtime.discover import WalkPart, discover_chunk, walk_parts
+from runtime.discover import WalkPart, cut_shards, discover_chunk, walk_parts
 from runtime.lifeline import exit_with
 from runtime.parallel import map_chunks, pool_for_run, release_pool
 from runtime.settings import (
@@ -88,14 +88,18 @@ def prepare_warehouse(job: LoadJob) -> None:
     cache_policy=NO_CACHE,
 )
 def discover_files(job: LoadJob, source: Source, part: WalkPart) -> Discovered:
-    """Read and hash the new or changed files of a part of the walk on every core; count
-    those skipped unread. A part whose files all have their stored size and modification
+    """Read and hash the new or changed files of a part of the walk on every core (JSON Lines
+    shards in pieces: of one shard at once, or its appended lines only); count those skipped
+    unread. A part whose files all have their stored size and modification
     time starts no worker."""
     to_read = work_plan.to_read(job.layout, job.load_id, part.listed)
     if to_read:
-        map_chunks(
+        shards = [file.relative for file in to_read if file.format == "jsonl"]
+        stored = work_plan.stored_shards(job.layout, job.load_id, shards)
+        work, scanned = cut_shards(source, to_read, stored)
+        broken = map_chunks(
             discover_chunk,
-            to_read,
+            work,
             job.layout,
             job.load_id,
             f"{part.number:06d}",
@@ -103,6 +107,9 @@ def discover_files(job: LoadJob, source: Source, part: WalkPart) -> Discovered:
             job.limits.max_bytes,
             in_process=job.in_process,
         )
+        unread = {relative for chunk in broken for relative in chunk}
+        read = [shard for shard in scanned if shard.relative not in unread]
+        work_plan.stage_shards(job.layout, job.load_id, f"{part.number:06d}", read)
     skipped = len(part) - len(to_read)
     get_run_logger().info(
         "discovery part %d: %d files, %d unchanged since stored", part.number, len(part), skipped

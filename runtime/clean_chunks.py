@@ -13,9 +13,10 @@ from datetime import datetime
 
 from runtime.readers import ReadProblem, read_input
 from runtime.settings import Limits
+from runtime.shards import RecordLines
 from runtime.time_limit import CleaningTimeout, time_limit
 from transforms.cleaning import ReadDocument, build_documents, read_document
-from transforms.jsonl_records import JsonRecord, parse_jsonl
+from transforms.jsonl_records import JsonRecord, parse_record
 from transforms.keys import doc_id
 from transforms.records import CleanDocument, Rejection
 from warehouse import loads
@@ -27,25 +28,21 @@ from warehouse.work_items import SourceFile, WorkItem
 ROWS_EVERY = 200
 
 
-def _page_bytes(file: SourceFile, max_bytes: int, records: dict[str, dict[int, bytes]]) -> bytes:
-    """The page's bytes again: the file, or its record of a JSON Lines file (parsed once per
-    chunk, through ``records``)."""
+def _page_bytes(file: SourceFile, max_bytes: int, records: RecordLines) -> bytes:
+    """The page's bytes again: the file, or its record's line of a JSON Lines shard (read by
+    offset: a plain shard's, or a packed shard's as discovery unpacked it)."""
     if file.record is None:
         return read_input(file.path, max_bytes)
-    if file.path not in records:
-        records[file.path] = {
-            r.line_no: r.content.encode("utf-8")
-            for r in parse_jsonl(read_input(file.path, max_bytes))
-            if isinstance(r, JsonRecord)
-        }
-    page = records[file.path].get(file.record)
-    if page is None:
+    if file.offset is None or file.length is None:  # planned before shards were streamed
+        raise ReadProblem("changed_while_reading", "the record's place in its file is unknown")
+    record = parse_record(file.record, records.line(file.path, file.offset, file.length))
+    if not isinstance(record, JsonRecord):
         raise ReadProblem("changed_while_reading", "the record is gone from the file")
-    return page
+    return record.content.encode("utf-8")
 
 
 def _read(
-    item: WorkItem, max_bytes: int, seconds: float, records: dict[str, dict[int, bytes]]
+    item: WorkItem, max_bytes: int, seconds: float, records: RecordLines
 ) -> ReadDocument | Rejection:
     """The item's page, decoded and read by the rules within the time limit, or why not."""
     first = item.files[0]
@@ -76,7 +73,7 @@ def _failed(err: Exception) -> Rejection:
 
 
 def _clean(
-    items: list[WorkItem], limits: Limits, records: dict[str, dict[int, bytes]]
+    items: list[WorkItem], limits: Limits, records: RecordLines
 ) -> list[CleanDocument | Rejection]:
     """The clean document of each item, or why there is none: each page is read alone, then
     the line model decides for all of them at once."""
@@ -100,13 +97,20 @@ def rows_for_items(
     load_id: str,
     at: datetime,
     limits: Limits,
-    records: dict[str, dict[int, bytes]] | None = None,
+    records: RecordLines | None = None,
 ) -> BatchRows:
     """All rows that some work items contribute to a load (their pages cleaned as a batch)."""
     out = BatchRows()
     fresh = [item for item in items if not item.stored]
-    # ``records`` is shared by a chunk's items: one parse of each JSON Lines file per chunk
-    results = iter(_clean(fresh, limits, {} if records is None else records))
+    # ``records`` is shared by a chunk's items: each shard opened once per chunk
+    if records is None:
+        records = RecordLines()
+        try:
+            results = iter(_clean(fresh, limits, records))
+        finally:
+            records.close()
+    else:
+        results = iter(_clean(fresh, limits, records))
     for item in items:
         if item.stored:
             out.add_stored(item, load_id, at)
@@ -174,7 +178,7 @@ def clean_chunk(
     name = f"{part}-{chunk_no:03d}"
     stagers = {table: loads.Stager(layout, load_id, table, name) for table in CLEANED_TABLES}
     counts = BatchCounts()
-    records: dict[str, dict[int, bytes]] = {}
+    records = RecordLines()
     try:
         for start in range(0, len(items), ROWS_EVERY):
             out = rows_for_items(items[start : start + ROWS_EVERY], load_id, at, limits, records)
@@ -187,4 +191,6 @@ def clean_chunk(
         for stager in stagers.values():
             stager.abort()
         raise
+    finally:
+        records.close()
     return counts

@@ -1,26 +1,46 @@
-"""Find the input files under SOURCE as a stream, hash them, and stage what the run's plan
-(``warehouse.work_plan``) decides from."""
+"""Find the input files under SOURCE as a stream, hash them (a JSON Lines shard's records
+piece by piece, ``runtime.shards``), and stage what the run's plan (``warehouse.work_plan``)
+decides from."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+import posixpath
+import zlib
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
+from zstandard import ZstdError
 
 from runtime.readers import ReadProblem, read_input
+from runtime.shards import (
+    Piece,
+    ScannedShard,
+    cut_shard,
+    is_packed,
+    lines,
+    unpack_problem,
+    unpacked,
+    whole_shard,
+)
 from runtime.sources import Source
-from transforms.jsonl_records import BrokenLine, parse_jsonl
+from transforms.jsonl_records import BrokenLine, leading_key, parse_record
 from transforms.keys import doc_id
 from transforms.records import Rejection
 from transforms.sites import site_for
 from warehouse import work_plan
 from warehouse.layout import Layout
-from warehouse.work_items import WalkedFile, listed_table
+from warehouse.work_items import StoredShard, WalkedFile, listed_table
 
 Row = dict[str, Any]
+# Packed shards' lines, unpacked as discovery streams them, for the cleaning workers to read
+# by offset; in the load's staging folder, so they go with it.
+UNPACKED_DIR = "_unpacked"
+# Found rows of a piece of a shard staged at once: a worker holds no more of them.
+FOUND_ROWS_EVERY = 20_000
 
 
 @dataclass(frozen=True)
@@ -58,70 +78,187 @@ def _rejected(rejection: Rejection, where: Row) -> Row:
     return _row(**where, reason=rejection.reason, detail=rejection.detail)
 
 
-def _probe(source: Source, file: WalkedFile, max_bytes: int) -> list[Row]:
-    """The found rows of one file (one per JSON Lines record)."""
+def _probe(source: Source, file: WalkedFile, max_bytes: int) -> Row:
+    """The found row of one page file."""
     relative = file.relative
-    where: Row = {
-        "position": file.position,
-        "path": relative,
-        "relative": relative,
-        "file": relative,
-    }
-    site = site_for(relative, source.name)
+    where = _where(file, relative)
     try:
         found = source.locate(relative, (file.size, file.mtime_ns))
         where["path"] = found.path
         raw = read_input(found.path, max_bytes)
     except ReadProblem as problem:
-        return [_rejected(problem.rejection, where)]
+        return _rejected(problem.rejection, where)
     except OSError as err:
-        return [_rejected(Rejection("unreadable", err.strerror or str(err)), where)]
-    file_info = {"file_size": found.size, "file_mtime_ns": found.mtime_ns}
-    if file.format != "jsonl":
-        return [
-            _row(
-                **where,
-                site=site,
-                format=file.format,
-                size=len(raw),
-                doc_id=doc_id(raw),
-                **file_info,
-            )
-        ]
-    rows = []
-    for record in parse_jsonl(raw):
-        if isinstance(record, BrokenLine):
-            at = {**where, "relative": f"{relative}#L{record.key}", "record": record.key}
-            rows.append(_rejected(record, at))
+        return _rejected(Rejection("unreadable", err.strerror or str(err)), where)
+    return _row(
+        **where,
+        site=site_for(relative, source.name),
+        format=file.format,
+        size=len(raw),
+        doc_id=doc_id(raw),
+        file_size=found.size,
+        file_mtime_ns=found.mtime_ns,
+    )
+
+
+def cut_shards(
+    source: Source, files: list[WalkedFile], stored: Mapping[str, StoredShard]
+) -> tuple[list[WalkedFile | Piece], list[ScannedShard]]:
+    """The work of discovering ``files``: each page file, and each JSON Lines shard as pieces
+    (``shards.cut_shard``: only its appended lines when ``stored`` says it just grew); with
+    what the next run needs to know of each shard."""
+    work: list[WalkedFile | Piece] = []
+    scanned: list[ScannedShard] = []
+    for file in files:
+        if file.format != "jsonl":
+            work.append(file)
             continue
-        content = record.content.encode("utf-8")
-        rows.append(
-            _row(
-                **{**where, "relative": f"{relative}#{record.key}"},
-                record=record.line_no,
-                site=record.site or site,
-                format=record.format,
-                size=len(content),
-                title=record.title,
-                doc_id=doc_id(content),
-                **file_info,
+        try:
+            found = source.locate(file.relative, (file.size, file.mtime_ns))
+            if is_packed(file.relative) or found.size is None:
+                work.append(whole_shard(file, found.path, found.size, found.mtime_ns))
+                scanned.append(ScannedShard(file.relative, found.size, found.mtime_ns))
+                continue
+            pieces, shard = cut_shard(
+                file, found.path, found.size, found.mtime_ns, stored.get(file.relative)
             )
+        except (ReadProblem, OSError):  # reading it in a worker says why, as for a page
+            work.append(file)
+            continue
+        work.extend(pieces)
+        scanned.append(shard)
+    return work, scanned
+
+
+def _where(file: WalkedFile, path: str) -> Row:
+    return {
+        "position": file.position,
+        "path": path,
+        "relative": file.relative,
+        "file": file.relative,
+    }
+
+
+def _failed(file: WalkedFile, path: str, err: Exception) -> Row:
+    """The found row of a file that could not be read (to the end), and why."""
+    problem = err if isinstance(err, ReadProblem) else unpack_problem(err, file.relative)
+    if problem is not None:
+        return _rejected(problem.rejection, _where(file, path))
+    reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+    return _rejected(Rejection("unreadable", reason), _where(file, path))
+
+
+def _record_rows(
+    piece: Piece, source: Source, max_bytes: int, stream: BinaryIO, spool: BinaryIO | None
+) -> Iterator[Row]:
+    """The found row of every record of a piece (and of every line that is not one)."""
+    relative = piece.file.relative
+    where: Row = {"position": piece.file.position, "file": relative}
+    where |= {"file_size": piece.size, "file_mtime_ns": piece.mtime_ns}
+    folder_site = site_for(relative, source.name)
+    at = 0  # where lines go in ``spool``
+    for line in lines(stream, piece, max_bytes):
+        if line.data is None:
+            key = leading_key(line.no, line.head)
+            detail = f"record of {line.length:,} bytes, over the {max_bytes:,}-byte page limit"
+            yield _rejected(
+                Rejection("too_large", detail),
+                {**where, "path": piece.path, "relative": f"{relative}#{key}", "record": line.no},
+            )
+            continue
+        if not line.data.strip():
+            continue
+        record = parse_record(line.no, line.data)
+        if isinstance(record, BrokenLine):
+            at_line = {**where, "path": piece.path, "relative": f"{relative}#L{record.key}"}
+            yield _rejected(record, {**at_line, "record": record.key})
+            continue
+        offset = line.offset
+        if spool is not None:
+            offset, at = at, at + spool.write(line.data)
+        content = record.content.encode("utf-8")
+        yield _row(
+            **where,
+            path=piece.path if spool is None else None,
+            relative=f"{relative}#{record.key}",
+            record=line.no,
+            offset=offset,
+            length=line.length,
+            site=record.site or folder_site,
+            format=record.format,
+            size=len(content),
+            title=record.title,
+            doc_id=doc_id(content),
         )
-    return rows
+
+
+def _spool_path(layout: Layout, load_id: str, piece: Piece) -> str:
+    return posixpath.join(
+        layout.staging_dir(load_id), UNPACKED_DIR, f"{piece.file.position:09d}.jsonl"
+    )
+
+
+def _probe_piece(
+    piece: Piece, source: Source, max_bytes: int, layout: Layout, load_id: str, part: str
+) -> bool:
+    """Stream a piece of a shard and stage the found row of each of its records; return
+    whether it was read to its end (else a found row says why not)."""
+    rows: list[Row] = []
+    name = f"{part}-{piece.file.position:09d}-{piece.start}"
+    staged = 0
+
+    def stage() -> None:
+        nonlocal rows, staged
+        work_plan.stage_found(layout, load_id, f"{name}-{staged:05d}", rows)
+        rows, staged = [], staged + 1
+
+    spool_path = _spool_path(layout, load_id, piece) if piece.packed else None
+    whole = True
+    try:
+        with unpacked(piece) as stream, ExitStack() as stack:
+            spool = None
+            if spool_path is not None:
+                layout.makedirs(posixpath.dirname(spool_path))
+                spool = stack.enter_context(layout.fs.open(spool_path, "wb"))
+            url = None if spool_path is None else layout.sql_path(spool_path)
+            for row in _record_rows(piece, source, max_bytes, stream, spool):
+                rows.append(row if row["path"] is not None else {**row, "path": url})
+                if len(rows) >= FOUND_ROWS_EVERY:  # a packed shard is one piece of any size
+                    stage()
+    except (ReadProblem, OSError, EOFError, zlib.error, ZstdError) as err:
+        rows.append(_failed(piece.file, piece.path, err))
+        whole = False
+    stage()
+    return whole
 
 
 def discover_chunk(
-    chunk: list[WalkedFile],
+    chunk: list[WalkedFile | Piece],
     chunk_no: int,
     layout: Layout,
     load_id: str,
     part: str,
     source: Source,
     max_bytes: int,
-) -> int:
-    """Read and hash a chunk of files, stage their found rows; return how many files."""
+) -> list[str]:
+    """Read and hash a chunk of page files and pieces of shards, stage their found rows (a
+    piece's ``FOUND_ROWS_EVERY`` at a time); return the shards that could not be read to the
+    end."""
     rows: list[Row] = []
-    for file in chunk:
-        rows.extend(_probe(source, file, max_bytes))
+    broken: list[str] = []
+    for work in chunk:
+        if isinstance(work, WalkedFile) and work.format == "jsonl":  # it could not be cut
+            try:
+                found = source.locate(work.relative, (work.size, work.mtime_ns))
+            except (ReadProblem, OSError) as err:
+                rows.append(_failed(work, work.relative, err))
+                broken.append(work.relative)
+                continue
+            work = whole_shard(work, found.path, found.size, found.mtime_ns)
+        if isinstance(work, Piece):
+            if not _probe_piece(work, source, max_bytes, layout, load_id, part):
+                broken.append(work.file.relative)
+        else:
+            rows.append(_probe(source, work, max_bytes))
     work_plan.stage_found(layout, load_id, f"{part}-{chunk_no:03d}", rows)
-    return len(chunk)
+    return broken

@@ -1,5 +1,6 @@
 """Read an input file's bytes safely: regular files only, size-capped, gzip unpacked; a local
-path or any fsspec URL (``s3://bucket/page.html``)."""
+path or any fsspec URL (``s3://bucket/page.html``). JSON Lines shards are streamed instead
+(``runtime.shards``), through ``open_input``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from transforms.cleaning import format_for
 from transforms.records import Rejection
 
 GZIP_SUFFIX = ".gz"
+# Zstandard packs JSON Lines shards only (what corpora for language models use); a page is
+# gzipped or plain.
+ZSTD_SUFFIX = ".zst"
 
 
 class ReadProblem(Exception):
@@ -33,13 +37,17 @@ def input_format(name: str) -> str | None:
 
     >>> input_format("pages.jsonl.gz"), input_format("a.HTML"), input_format("a.gz")
     ('jsonl', 'html', None)
+    >>> input_format("shard.jsonl.zst"), input_format("page.html.zst")
+    ('jsonl', None)
     >>> input_format(".txt"), input_format("site.d/page")  # no suffix, as pathlib reads them
     (None, None)
     """
     base = name.rpartition("/")[2].lower()
-    base = base.removesuffix(GZIP_SUFFIX)
+    zstd = base.endswith(ZSTD_SUFFIX)
+    base = base.removesuffix(ZSTD_SUFFIX) if zstd else base.removesuffix(GZIP_SUFFIX)
     dot = base.rfind(".")
-    return format_for(base[dot:]) if dot > 0 else None
+    fmt = format_for(base[dot:]) if dot > 0 else None
+    return None if zstd and fmt != "jsonl" else fmt
 
 
 def _check_size(size: int, max_bytes: int) -> None:
@@ -47,16 +55,19 @@ def _check_size(size: int, max_bytes: int) -> None:
         raise ReadProblem("too_large", f"{size:,} bytes, over the {max_bytes:,}-byte limit")
 
 
-def _open(path: str, max_bytes: int) -> BinaryIO:
-    """The file opened for reading, once it is known to be a regular file within the limit."""
+def open_input(path: str, max_bytes: int | None = None) -> BinaryIO:
+    """The file opened for reading, once it is known to be a regular file within the limit
+    (``None``: any size, for a JSON Lines shard, whose limit is per record)."""
     if "://" not in path:
         status = Path(path).stat()
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
             raise ReadProblem("not_a_file", "not a regular file")
-        _check_size(status.st_size, max_bytes)
+        if max_bytes is not None:
+            _check_size(status.st_size, max_bytes)
         return open(path, "rb")
     fs, key = fsspec.core.url_to_fs(path)
-    _check_size(int(fs.size(key)), max_bytes)
+    if max_bytes is not None:
+        _check_size(int(fs.size(key)), max_bytes)
     return fs.open(key, "rb")  # type: ignore[no-any-return]
 
 
@@ -64,7 +75,7 @@ def read_input(location: str | os.PathLike[str], max_bytes: int) -> bytes:
     """The file's bytes (unpacked when it ends in ``.gz``), at most ``max_bytes`` of them."""
     path = os.fspath(location)
     try:
-        with _open(path, max_bytes) as handle:
+        with open_input(path, max_bytes) as handle:
             if not path.lower().endswith(GZIP_SUFFIX):
                 return handle.read()
             with gzip.open(handle, "rb") as stream:

@@ -76,7 +76,19 @@ class SourceFile:
     file_size: int | None = None  # of the file on disk (a JSON Lines record: of its file)
     file_mtime_ns: int | None = None
     record: int | None = None  # line number of the page in a JSON Lines file
+    offset: int | None = None  # where its line starts in the (unpacked) shard at ``path``
+    length: int | None = None  # bytes of its line
     title: str | None = None  # title given by a JSON Lines record
+
+
+class StoredShard(NamedTuple):
+    """What the last load that read a plain JSON Lines shard saw of it: how the next run
+    tells a shard that grew by appended lines (read from ``end`` on) from a rewritten one."""
+
+    size: int  # of the file then
+    end: int  # bytes up to the end of its last complete line
+    lines: int  # complete lines up to ``end``
+    mark: str  # ``runtime.shards.shard_mark`` of the bytes up to ``end``
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,9 @@ Rules (a run's semantics, README "Loads, reruns and crashes"):
   unread (``to_read``, one join per part of the walk); only the rest are read and hashed.
 - Discovery stages one row per file or JSON Lines record it read and hashed (``FOUND``), or
   could not read (``reason``), as Parquet parts under ``_staging/<load_id>/_found/``; no
-  process holds the corpus in memory.
+  process holds the corpus in memory. A record's row says where its line is (``offset``,
+  ``length``); what discovery saw of each shard it read to its end (``SHARDS``) is kept in
+  the snapshot, so that a shard that only grew is read from where the last read ended.
 - A row whose path's newest stored version has the same ``doc_id``, or whose path is already
   quarantined with the same hash (or unread, with none), is skipped. A path stored before
   with other bytes becomes its next ``version``.
@@ -38,7 +40,7 @@ from warehouse.duck import spilling_connection
 from warehouse.layout import Layout, file_name
 from warehouse.loads import stage_arrow, staged_files, visible_files
 from warehouse.parquet_files import read_columns, write_atomically
-from warehouse.work_items import WalkedFile, WorkItem, work_items
+from warehouse.work_items import StoredShard, WalkedFile, WorkItem, work_items
 
 # The snapshot of known paths the last load left, for the next run (``remember_known``).
 KNOWN_CACHE_DIR = "_cache"
@@ -47,6 +49,8 @@ FOUND = pa.schema(
     [
         ("position", pa.int64()),  # the file's place in discovery order
         ("record", pa.int64()),  # line number of a JSON Lines record, else null
+        ("offset", pa.int64()),  # where a record's line starts in the (unpacked) shard at path
+        ("length", pa.int64()),  # bytes of a record's line
         ("path", pa.string()),
         ("relative", pa.string()),  # the ``source`` it is stored under
         ("file", pa.string()),  # the relative path of its file (a JSON Lines file's, for a record)
@@ -62,36 +66,52 @@ FOUND = pa.schema(
     ]
 )
 
+# What discovery saw of each JSON Lines shard it read to the end (``runtime.shards``): its
+# stats, and for a plain shard where its complete lines end, how many, and their mark.
+SHARDS = pa.schema(
+    [
+        ("relative", pa.string()),
+        ("file_size", pa.int64()),
+        ("file_mtime_ns", pa.int64()),
+        ("shard_end", pa.int64()),
+        ("shard_lines", pa.int64()),
+        ("shard_mark", pa.string()),
+    ]
+)
+
 # The newest version of each path (``current_documents``), one row per path (JSON Lines
 # records that repeat an id share one: the smallest doc_id): lookups must not fan out. A
 # cached snapshot also holds a row per JSON Lines file it read (version 0, no doc_id) with
-# the file's stats, so that an unchanged one is skipped unread like any other file.
+# the file's stats, so that an unchanged one is skipped unread like any other file, and
+# what ``SHARDS`` says of it, so that one that grew is read from where the last read ended.
 KNOWN_SQL = """
-SELECT DISTINCT ON (source) source, doc_id, version, file_size, file_mtime_ns
+SELECT DISTINCT ON (source) source, doc_id, version, file_size, file_mtime_ns,
+       shard_end, shard_lines, shard_mark
 FROM ({rows}) ORDER BY source, version DESC, doc_id
 """
 KNOWN_ROWS = """
-SELECT source, doc_id, version, file_size, file_mtime_ns
+SELECT source, doc_id, version, file_size, file_mtime_ns,
+       NULL::BIGINT AS shard_end, NULL::BIGINT AS shard_lines, NULL::VARCHAR AS shard_mark
 FROM read_parquet({files}, union_by_name = true)
 """
 
 # The next snapshot, with the stats files have now: a file whose bytes this run found equal
 # to its stored version's (copied without its times, touched), and each JSON Lines file it
-# read; the next run skips them unread while those stats hold.
+# read to the end; the next run skips them unread while those stats hold.
 RESTATED_SQL = """
-WITH found AS (SELECT * FROM read_parquet({found})),
-files AS (
+WITH files AS (
     SELECT DISTINCT ON (relative) relative, doc_id, file_size, file_mtime_ns
-    FROM found WHERE record IS NULL AND doc_id IS NOT NULL
+    FROM {found} WHERE record IS NULL AND doc_id IS NOT NULL
 ),
 jsonl AS (
-    SELECT DISTINCT ON (file) file AS source, NULL::VARCHAR AS doc_id, 0::INTEGER AS version,
-           file_size, file_mtime_ns
-    FROM found WHERE record IS NOT NULL AND file_size IS NOT NULL
+    SELECT DISTINCT ON (relative) relative AS source, NULL::VARCHAR AS doc_id,
+           0::INTEGER AS version, file_size, file_mtime_ns, shard_end, shard_lines, shard_mark
+    FROM {shards} WHERE file_size IS NOT NULL
 )
 SELECT k.source, k.doc_id, k.version,
        coalesce(f.file_size, k.file_size) AS file_size,
-       coalesce(f.file_mtime_ns, k.file_mtime_ns) AS file_mtime_ns
+       coalesce(f.file_mtime_ns, k.file_mtime_ns) AS file_mtime_ns,
+       k.shard_end, k.shard_lines, k.shard_mark
 FROM ({known}) AS k
 LEFT JOIN files AS f ON f.relative = k.source AND f.doc_id = k.doc_id
 WHERE k.source NOT IN (SELECT source FROM jsonl)
@@ -110,6 +130,12 @@ FROM listed AS l LEFT JOIN (
 WHERE l.size IS NULL OR l.mtime_ns IS NULL
    OR k.file_size IS DISTINCT FROM l.size OR k.file_mtime_ns IS DISTINCT FROM l.mtime_ns
 ORDER BY l.position
+"""
+
+# Where the last read of plain JSON Lines shards ended (``StoredShard``).
+STORED_SHARDS_SQL = """
+SELECT source, file_size, shard_end, shard_lines, shard_mark FROM read_parquet({known})
+WHERE list_contains($names, source) AND shard_end IS NOT NULL AND file_size IS NOT NULL
 """
 
 DECIDED_SQL = """
@@ -186,7 +212,8 @@ def _sql(layout: Layout, path: str) -> str:
 def _known_key(names: Iterable[str]) -> str:
     """What a snapshot of known paths is valid for: the names of the ``documents`` files it
     was made from (written once, never changed: a load or compaction adds new names)."""
-    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()[:20]
+    # "v2": snapshots hold the shards' columns since JSON Lines shards are read in pieces
+    return hashlib.sha256("\n".join(["v2", *sorted(names)]).encode()).hexdigest()[:20]
 
 
 def _cached_known(layout: Layout, names: Iterable[str]) -> str:
@@ -229,19 +256,34 @@ def remember_known(layout: Layout, load_id: str) -> None:
     file again, nor a file whose bytes it found unchanged under new stats."""
     staged = staged_files(layout, load_id, "documents")
     found = layout.files(_folder(layout, load_id, "_found"))
-    if not staged and not found:  # nothing read: the cached snapshot stays as it is
+    shards = layout.files(_folder(layout, load_id, "_shards"))
+    if not staged and not found and not shards:  # nothing read: the snapshot stays as it is
         return
     names = [file_name(p) for p in visible_files(layout)["documents"] + staged]
     rows = [f"SELECT * FROM read_parquet({_sql(layout, _known_file(layout, load_id))})"]
     if staged:
         rows.append(KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in staged])))
     known_sql = KNOWN_SQL.format(rows=" UNION ALL BY NAME ".join(rows))
-    if found:
-        files = parquet_list([layout.sql_path(p) for p in found])
-        known_sql = RESTATED_SQL.format(known=known_sql, found=files)
+    if found or shards:
+        known_sql = RESTATED_SQL.format(
+            known=known_sql,
+            found=_parquet_or_empty(layout, found, FOUND),
+            shards=_parquet_or_empty(layout, shards, SHARDS),
+        )
     with _connect(layout, load_id, with_catalog=False) as con:
         known = con.sql(known_sql).to_arrow_table()
     _keep_cached(layout, known, _cached_known(layout, names))
+
+
+def _parquet_or_empty(layout: Layout, paths: Sequence[str], schema: pa.Schema) -> str:
+    """A relation over Parquet files, or an empty one with ``schema``'s columns."""
+    if paths:
+        return f"read_parquet({parquet_list([layout.sql_path(p) for p in paths])})"
+    columns = ", ".join(f'NULL::{_DUCK_TYPES[str(f.type)]} AS "{f.name}"' for f in schema)
+    return f"(SELECT {columns} WHERE false)"
+
+
+_DUCK_TYPES = {"int64": "BIGINT", "string": "VARCHAR"}
 
 
 def to_read(layout: Layout, load_id: str, listed: pa.Table) -> list[WalkedFile]:
@@ -256,6 +298,34 @@ def to_read(layout: Layout, load_id: str, listed: pa.Table) -> list[WalkedFile]:
         params = {"first": bounds["min"].as_py(), "last": bounds["max"].as_py()}
         rows = con.execute(sql, params).fetchall()
         return [WalkedFile(*row) for row in rows]
+
+
+def stored_shards(layout: Layout, load_id: str, names: Sequence[str]) -> dict[str, StoredShard]:
+    """Where the last read of each of the plain JSON Lines shards ``names`` ended, if known."""
+    if not names:
+        return {}
+    with _connect(layout, load_id, with_catalog=False) as con:
+        sql = STORED_SHARDS_SQL.format(known=_sql(layout, _known_file(layout, load_id)))
+        rows = con.execute(sql, {"names": list(names)}).fetchall()
+    return {row[0]: StoredShard(*row[1:]) for row in rows}
+
+
+def stage_shards(layout: Layout, load_id: str, part: str, shards: Sequence[Any]) -> None:
+    """Stage what discovery saw of the shards (``SHARDS``) it read to the end in one part."""
+    if shards:
+        path = posixpath.join(_folder(layout, load_id, "_shards"), f"{part}.parquet")
+        rows = [
+            {
+                "relative": s.relative,
+                "file_size": s.file_size,
+                "file_mtime_ns": s.file_mtime_ns,
+                "shard_end": s.end,
+                "shard_lines": s.lines,
+                "shard_mark": s.mark,
+            }
+            for s in shards
+        ]
+        write_atomically(layout, pa.Table.from_pylist(rows, schema=SHARDS), path)
 
 
 def stage_found(layout: Layout, load_id: str, part: str, rows: Sequence[Mapping[str, Any]]) -> None:

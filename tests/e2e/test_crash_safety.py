@@ -3,6 +3,7 @@ run leaves: same rows, no duplicates, no orphaned or partial Parquet visible to 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from tests.conftest import (
     CONTENT_QUERIES,
@@ -45,9 +47,9 @@ def _running(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
-def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_env):
-    source = tmp_path / "inbox"
-    write_corpus(source)
+def _kill_runs_then_rerun(source: Path, tmp_path: Path, server_env, kills: int) -> Path:
+    """The warehouse of ``kills`` runs over ``source`` killed at moments spread over a clean
+    run's log, then one run to the end; checks it holds what the clean run's holds."""
     clean, killed = tmp_path / "clean", tmp_path / "killed"
 
     reference = start_run(source, clean, server_env)
@@ -61,16 +63,16 @@ def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_en
     rng = random.Random(20261124)
     outcomes = []
     orphans: set[int] = set()
-    for i in range(KILLS):
+    for i in range(kills):
         child = start_run(source, killed, server_env)
         assert child.stderr is not None
-        for _ in range(i * before_commit // KILLS):
+        for _ in range(i * before_commit // kills):
             child.stderr.readline()
         time.sleep(rng.uniform(0, 0.05))
         orphans.update(_children(child.pid))
         child.send_signal(signal.SIGKILL)
         outcomes.append(child.wait(timeout=60))
-    assert outcomes.count(-signal.SIGKILL) >= KILLS - 2, outcomes  # killed before committing
+    assert outcomes.count(-signal.SIGKILL) >= kills - 2, outcomes  # killed before committing
     assert orphans, "no run got as far as starting its worker processes"
     deadline = time.monotonic() + 15  # the killed runs' worker processes exit too
     while (alive := {pid for pid in orphans if _running(pid)}) and (time.monotonic() < deadline):
@@ -85,8 +87,41 @@ def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_en
     for table in CONTENT_QUERIES:
         assert len(got[table]) == len(want[table]), table
         assert got[table] == want[table], table
+    _nothing_left_over(killed)
+    return clean
+
+
+def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_env):
+    source = tmp_path / "inbox"
+    write_corpus(source)
+    clean = _kill_runs_then_rerun(source, tmp_path, server_env, KILLS)
+    want = warehouse_contents(clean)
     assert len(want["articles"]) == 720 and len(want["quarantine"]) == 1
 
+
+def test_runs_killed_in_the_middle_of_shards_then_one_rerun_equal_one_clean_run(
+    tmp_path, server_env
+):
+    """The same pages as two JSON Lines shards (one plain, one zstd-packed), killed while
+    their pieces are read and their records cleaned."""
+    pages = tmp_path / "pages"
+    write_corpus(pages)
+    source = tmp_path / "shards"
+    source.mkdir()
+    shards = [bytearray(), bytearray()]
+    for i, path in enumerate(sorted(p for p in pages.rglob("*.txt") if p.stat().st_size)):
+        name = path.relative_to(pages).as_posix()
+        record = {"id": name, "url": f"https://{path.parent.name}/{path.name}"}
+        record["text"] = path.read_text(encoding="utf-8")
+        shards[i % 2] += json.dumps(record).encode() + b"\n"
+    (source / "plain.jsonl").write_bytes(shards[0])
+    (source / "packed.jsonl.zst").write_bytes(zstandard.compress(bytes(shards[1])))
+    clean = _kill_runs_then_rerun(source, tmp_path, server_env, KILLS // 2)
+    want = warehouse_contents(clean)
+    assert len(want["documents"]) == 720 and not want["quarantine"]
+
+
+def _nothing_left_over(killed: Path) -> None:
     layout = Layout.at(killed)
     done = completed_loads(layout)
     for path in killed.rglob("*.parquet"):
