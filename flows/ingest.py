@@ -192,9 +192,9 @@ def match_final_bodies(layout: Layout, load_id: str, changed: bool) -> DedupCoun
     """Match the bodies site evidence changed this load against every stored body and rebuild
     ``duplicates`` (after ``find site boilerplate``); a load that stored nothing new changes
     no body."""
-    if not changed:
+    counts = dedup.match_final_bodies(layout, load_id) if changed else None
+    if counts is None:
         return None
-    counts = dedup.match_final_bodies(layout, load_id)
     get_run_logger().info(
         "%d new near-duplicate body pairs after site evidence; %d articles are copies of another",
         counts.new_pairs,

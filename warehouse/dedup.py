@@ -189,7 +189,7 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection, load_id: str) -> pa.Table:
             schema=pa.schema(list(SCHEMAS["body_pairs"])[:3]),
         ),
     )
-    pairs = con.execute(LABELER_PAIRS_SQL).to_arrow_table()
+    pairs = con.sql(LABELER_PAIRS_SQL).to_arrow_table()
     con.unregister("verified")
     return pairs.append_column("load_id", pa.array([load_id] * pairs.num_rows, pa.string()))
 
@@ -215,19 +215,21 @@ def find_duplicates(layout: Layout, load_id: str) -> DedupCounts:
     return _match(layout, load_id, staged_files(layout, load_id, "bands"), "dedup")
 
 
-def match_final_bodies(layout: Layout, load_id: str) -> DedupCounts:
+def match_final_bodies(layout: Layout, load_id: str) -> DedupCounts | None:
     """Fingerprint the bodies site evidence changed this load (after ``find_site_boilerplate``),
     match them against every stored body, stage the pairs found and rebuild ``duplicates``.
 
     Site evidence removes chrome that each copy of a story kept from its own site, so two
     copies can be near duplicates after it and not before. Site evidence reads the clusters
-    of ``find_duplicates``; the pairs found here count from the next load on.
+    of ``find_duplicates``; the pairs found here count from the next load on. None when no
+    body is new (``duplicates`` as ``find_duplicates`` staged it stands).
     """
     with load_connection(layout, load_id) as con:
         fresh = con.execute(FINAL_BODIES_SQL).fetchall()
         con.register("fresh", pa.table({"doc_id": pa.array([d for d, _ in fresh], pa.string())}))
         known = set(con.execute(KNOWN_FINAL_SQL).fetchall())
-    signatures, bands = [], []
+    signatures: list[dict[str, object]] = []
+    bands: list[dict[str, object]] = []
     for doc, body in fresh:
         fp = fingerprint(body)
         if fp is None or (doc, fp.body_key) in known:
@@ -245,6 +247,8 @@ def match_final_bodies(layout: Layout, load_id: str) -> DedupCounts:
             {"body_key": fp.body_key, "band": band, "bucket": bucket, "load_id": load_id}
             for band, bucket in enumerate(fp.buckets)
         )
+    if not signatures:
+        return None
     stage_arrow(
         layout, load_id, "final_signatures", FINAL_PART, to_table("final_signatures", signatures)
     )
