@@ -194,6 +194,22 @@ def find_site_boilerplate(layout: Layout, load_id: str, changed: bool) -> SiteEv
     return found
 
 
+@task(name="match final bodies", cache_policy=NO_CACHE)
+def match_final_bodies(layout: Layout, load_id: str, changed: bool) -> DedupCounts | None:
+    """Match the bodies site evidence changed this load against every stored body and rebuild
+    ``duplicates`` (after ``find site boilerplate``); a load that stored nothing new changes
+    no body."""
+    counts = dedup.match_final_bodies(layout, load_id) if changed else None
+    if counts is None:
+        return None
+    get_run_logger().info(
+        "%d new near-duplicate body pairs after site evidence; %d articles are copies of another",
+        counts.new_pairs,
+        counts.duplicates,
+    )
+    return counts
+
+
 @task(name="publish load", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -> None:
     """Move the staged files into place and record the load: the run's commit point."""
@@ -282,6 +298,10 @@ def ingest(
         clock.lap("find duplicates")
         evidence = find_site_boilerplate(layout, job.load_id, changed)
         clock.lap("find site boilerplate")
+        final = match_final_bodies(layout, job.load_id, changed)
+        clock.lap("match final bodies")
+        if final is not None:
+            counts = DedupCounts(counts.new_pairs + final.new_pairs, final.duplicates)
         summary = IngestSummary(
             job.load_id,
             pages.url,

@@ -47,6 +47,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "paragraphs": ("site", "doc_id", "position"),
     "signatures": ("body_key", "doc_id"),
     "bands": ("body_key", "band"),  # a body's bands together: they compress better
+    "final_signatures": ("body_key", "doc_id"),
     "body_pairs": ("body_key_a", "body_key_b"),
     "quarantine": ("source", "quarantined_at"),
 }

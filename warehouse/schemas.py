@@ -81,6 +81,17 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("load_id", pa.string()),
         ]
     ),
+    # the fingerprint of an article's body after site evidence (``articles``), once per distinct
+    # refined body of the article; its bands are in ``bands`` under this body_key
+    "final_signatures": pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("body_key", pa.string()),
+            ("signature", pa.list_(pa.uint32())),
+            ("n_words", pa.int32()),
+            ("load_id", pa.string()),
+        ]
+    ),
     "body_pairs": pa.schema(
         [
             ("body_key_a", pa.string()),
