@@ -49,6 +49,13 @@ class Discovered:
 
     files: int
     skipped: int  # unread: the same size and modification time as stored
+    read_bytes: int  # of the files read
+
+
+# Planning a run takes DuckDB memory in proportion to its pages (about 250 MB for 200,000
+# pages, 487 MB of text); below this much text read, planning beside the idle workers stays
+# far under the 1.5 GB budget, and restarting them would only cost time.
+LARGE_RUN_BYTES = 128 * 2**20
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def discover_files(job: LoadJob, source: Source, part: WalkPart) -> Discovered:
     get_run_logger().info(
         "discovery part %d: %d files, %d unchanged since stored", part.number, len(part), skipped
     )
-    return Discovered(len(part), skipped)
+    return Discovered(len(part), skipped, sum(file.size or 0 for file in to_read))
 
 
 @task(name="plan batches", cache_policy=NO_CACHE)
@@ -277,8 +284,10 @@ def ingest(
         # The pool lives only while a stage maps work over it: the DuckDB stages (planning
         # here, duplicates and site evidence after cleaning) run in this process, and idle
         # workers beside them made a 200,000-page run's peak (runtime.parallel.release_pool).
-        # Starting the workers again for cleaning costs ~3 s of CPU (their imports).
-        release_pool()
+        # Starting the workers again for cleaning costs ~3 s of CPU (their imports): worth it
+        # before planning a large run only.
+        if sum(d.read_bytes for d in discovered) >= LARGE_RUN_BYTES:
+            release_pool()
         clock.lap("discover files")
         plan = plan_batches(job, max(1, batch_size))
         clock.lap("plan batches")
