@@ -18,36 +18,11 @@ from contextlib import contextmanager
 
 import duckdb
 
-from warehouse.duck import sql_file
+from warehouse.duck import identifier, sql_file, sql_string, table_view
 from warehouse.layout import Layout
 
 # The DuckDB macros every query shares (paragraphs, keys, word counts), then the derived views.
 CATALOG_SQL = sql_file("macros.sql") + "\n" + sql_file("catalog.sql")
-
-
-def sql_string(value: str) -> str:
-    """``value`` as a SQL string literal (single quotes doubled).
-
-    >>> sql_string("/data/o'brien")
-    "'/data/o''brien'"
-    """
-    return "'" + value.replace("'", "''") + "'"
-
-
-TABLE_VIEW = (
-    "CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({files}, union_by_name = true);"
-)
-
-
-def parquet_list(paths: Sequence[str]) -> str:
-    """``paths`` (as DuckDB names them: ``Layout.sql_path``) as a SQL list of string
-    literals, for ``read_parquet``.
-
-    >>> parquet_list(["/w/a.parquet", "s3://b/w/b.parquet"])
-    "['/w/a.parquet', 's3://b/w/b.parquet']"
-    """
-    return "[" + ", ".join(sql_string(p) for p in paths) + "]"
-
 
 # Stored tables whose view of every row has another name (catalog.sql defines the plain name).
 STORED_VIEW_NAMES = {"articles": "article_versions", "lines": "labeled_lines"}
@@ -56,9 +31,7 @@ STORED_VIEW_NAMES = {"articles": "article_versions", "lines": "labeled_lines"}
 def _table_views(layout: Layout, files: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """The DDL of each table's view (by view name) over exactly ``files[table]``."""
     return {
-        (name := STORED_VIEW_NAMES.get(table, table)): TABLE_VIEW.format(
-            name=f'"{name}"', files=parquet_list([layout.sql_path(p) for p in paths])
-        )
+        (name := STORED_VIEW_NAMES.get(table, table)): table_view(layout, name, paths)
         for table, paths in files.items()
     }
 
@@ -73,11 +46,6 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-# Each table view's comment names the DDL it was made by: ``<derived views' digest>:<its own>``.
-VIEW_COMMENT = "COMMENT ON VIEW {name} IS {comment};"
-VIEW_COMMENTS_SQL = "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal"
-
-
 def build_catalog(layout: Layout, files: Mapping[str, Sequence[str]]) -> None:
     """(Re)create the catalog atomically with views over ``files`` (one list per table, in
     the warehouse file system's form): built in a local temporary file, then renamed into
@@ -87,7 +55,10 @@ def build_catalog(layout: Layout, files: Mapping[str, Sequence[str]]) -> None:
     its tables again (a second at 200 files a table), so only what changed is redone: the
     table views whose files changed, in a copy of the catalog (the derived views read them by
     name); nothing when none did (a no-op load changes only ``loads``). A catalog made by
-    other derived views, or another set of tables, is built afresh."""
+    other derived views, or another set of tables, is built afresh.
+
+    Each table view's comment names the DDL it was made by: ``<derived views' digest>:<its
+    own>``."""
     views = _table_views(layout, files)
     derived = _digest(CATALOG_SQL)
     wanted = {name: f"{derived}:{_digest(ddl)}" for name, ddl in views.items()}
@@ -109,7 +80,9 @@ def build_catalog(layout: Layout, files: Mapping[str, Sequence[str]]) -> None:
         if fresh:
             sql.append(CATALOG_SQL)
         sql.extend(
-            VIEW_COMMENT.format(name=f'"{name}"', comment=sql_string(wanted[name]))
+            sql_file("comment_view.sql").format(
+                name=identifier(name), comment=sql_string(wanted[name])
+            )
             for name in changed
         )
         with layout.attach(duckdb.connect(tmp)) as con:
@@ -130,7 +103,7 @@ def _view_comments(layout: Layout, copy: str) -> dict[str, str | None] | None:
         layout.fs.get_file(layout.catalog, copy)
     try:
         with duckdb.connect(copy) as con:
-            return dict(con.execute(VIEW_COMMENTS_SQL).fetchall())
+            return dict(con.execute(sql_file("view_comments.sql")).fetchall())
     except duckdb.Error:  # not a catalog this DuckDB reads: build afresh
         return None
 

@@ -30,8 +30,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from warehouse.catalog import parquet_list
-from warehouse.duck import spilling_connection
+from warehouse.duck import column_list, spilling_connection, sql_file
 from warehouse.layout import EMPTY_FILE, Layout, file_name, part_file
 from warehouse.loads import visible_files
 from warehouse.maintenance import Rewrite
@@ -51,8 +50,6 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "body_pairs": ("body_key_a", "body_key_b"),
     "quarantine": ("source", "quarantined_at"),
 }
-
-MERGE_SQL = "SELECT {columns} FROM read_parquet({files}, union_by_name = true) ORDER BY {keys}"
 
 
 @dataclass(frozen=True)
@@ -147,11 +144,6 @@ def row_groups(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Tabl
         yield pa.Table.from_batches(pending)
 
 
-def column_list(names: Iterable[str]) -> str:
-    """Quoted column names for SQL."""
-    return ", ".join(f'"{name}"' for name in names)
-
-
 def _merge(
     layout: Layout,
     con: duckdb.DuckDBPyConnection,
@@ -161,12 +153,12 @@ def _merge(
 ) -> int:
     """Write the rows of ``group``, sorted, to ``target``; return their count."""
     schema = SCHEMAS[table]
-    sql = MERGE_SQL.format(
-        columns=column_list(schema.names),
-        files=parquet_list([layout.sql_path(f.path) for f in group]),
-        keys=column_list(SORT_KEYS[table]),
+    sql = sql_file("compaction_merge.sql").format(
+        columns=column_list(schema.names), keys=column_list(SORT_KEYS[table])
     )
-    groups = row_groups(con.sql(sql).to_arrow_reader(ROW_GROUP_SIZE), ROW_GROUP_SIZE)
+    files = [layout.sql_path(f.path) for f in group]
+    rows = con.sql(sql, params={"files": files}).to_arrow_reader(ROW_GROUP_SIZE)
+    groups = row_groups(rows, ROW_GROUP_SIZE)
     return write_stream_atomically(layout, schema, (g.cast(schema) for g in groups), target)
 
 

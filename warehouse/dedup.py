@@ -29,7 +29,8 @@ from transforms.body_fingerprint import (
     shingle_count,
 )
 from transforms.clusters import Member, canonical_documents
-from warehouse.catalog import connect_read_only, parquet_list
+from warehouse.catalog import connect_read_only
+from warehouse.duck import parquet_list
 from warehouse.layout import Layout, file_name, part_file
 from warehouse.load_view import load_connection
 from warehouse.loads import stage_arrow, staged_files

@@ -13,23 +13,11 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 
 from warehouse import dedup, site_evidence
-from warehouse.catalog import parquet_list
-from warehouse.compaction import column_list
-from warehouse.duck import spilling_connection
+from warehouse.duck import column_list, spilling_connection, sql_file
 from warehouse.layout import EMPTY_FILE, Layout, file_name
 from warehouse.loads import staged_files, visible_files
 from warehouse.maintenance import Rewrite
 from warehouse.schemas import DERIVED_TABLES, SCHEMAS
-
-CHANGED_ROWS_SQL = """
-WITH stored AS (SELECT {columns} FROM read_parquet({stored}, union_by_name = true)),
-rebuilt AS (SELECT {columns} FROM read_parquet({rebuilt}))
-SELECT count(*) FROM (
-    (SELECT * FROM stored EXCEPT ALL SELECT * FROM rebuilt)
-    UNION ALL
-    (SELECT * FROM rebuilt EXCEPT ALL SELECT * FROM stored)
-)
-"""
 
 
 def refresh_derived(layout: Layout, run_id: str) -> list[Rewrite]:
@@ -57,13 +45,15 @@ def refresh_derived(layout: Layout, run_id: str) -> list[Rewrite]:
 
 
 def _differ(layout: Layout, run_id: str, table: str, stored: list[str], rebuilt: list[str]) -> bool:
-    sql = CHANGED_ROWS_SQL.format(
-        columns=column_list(name for name in SCHEMAS[table].names if name != "load_id"),
-        stored=parquet_list([layout.sql_path(path) for path in stored]),
-        rebuilt=parquet_list([layout.sql_path(path) for path in rebuilt]),
+    sql = sql_file("derived_changed_rows.sql").format(
+        columns=column_list(name for name in SCHEMAS[table].names if name != "load_id")
     )
+    files = {
+        "stored": [layout.sql_path(path) for path in stored],
+        "rebuilt": [layout.sql_path(path) for path in rebuilt],
+    }
     with spilling_connection(layout, run_id) as con:
-        row = con.execute(sql).fetchone()
+        row = con.execute(sql, files).fetchone()
     return bool(row and row[0])
 
 

@@ -13,8 +13,8 @@ from contextlib import contextmanager
 
 import duckdb
 
-from warehouse.catalog import TABLE_VIEW, catalog_sql, parquet_list
-from warehouse.duck import spilling_connection
+from warehouse.catalog import catalog_sql
+from warehouse.duck import spilling_connection, table_view
 from warehouse.layout import Layout
 from warehouse.loads import staged_files, visible_files
 from warehouse.schemas import DERIVED_TABLES
@@ -34,6 +34,5 @@ def load_connection(layout: Layout, load_id: str) -> Iterator[duckdb.DuckDBPyCon
     with spilling_connection(layout, load_id) as con:
         con.execute(catalog_sql(layout, files))
         for table, paths in stored.items():
-            sql_paths = [layout.sql_path(p) for p in paths]
-            con.execute(TABLE_VIEW.format(name=f'"stored_{table}"', files=parquet_list(sql_paths)))
+            con.execute(table_view(layout, f"stored_{table}", paths))
         yield con

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from warehouse.catalog import parquet_list
-from warehouse.duck import sql_file, statements
+from warehouse.duck import bound, parquet_view, sql_file, statements
 from warehouse.layout import Layout
 from warehouse.load_view import load_connection
 from warehouse.loads import stage_arrow, stage_batches
-from warehouse.parquet_files import ROW_GROUP_SIZE, to_table
+from warehouse.parquet_files import ROW_GROUP_SIZE
+from warehouse.schemas import SCHEMAS
 
 MIN_STORIES = 3
 MIN_SHARE = 0.1
@@ -49,7 +49,6 @@ PARAGRAPHS_OF = {
     "load": "a.load_id = $load_id",
     "missing": "a.doc_id NOT IN (SELECT doc_id FROM paragraphs)",
 }
-NEW_PARAGRAPHS_SQL = "CREATE TEMP VIEW new_paragraphs AS SELECT * FROM read_parquet({files})"
 
 
 @dataclass(frozen=True)
@@ -75,12 +74,10 @@ def find_site_boilerplate(layout: Layout, load_id: str, every_site: bool = False
         # streamed to the staged file and read back: a full load's paragraphs (~10 an
         # article) would otherwise be held in Python, outside DuckDB's memory limit
         sql = sql_file("site_paragraphs.sql").format(which=which)
-        result = con.sql(sql, params=_used(sql, params)).to_arrow_reader(ROW_GROUP_SIZE)
+        result = con.sql(sql, params=bound(sql, params)).to_arrow_reader(ROW_GROUP_SIZE)
         staged = stage_batches(layout, load_id, "paragraphs", "evidence", result)
-        if staged is None:
-            con.register("new_paragraphs", to_table("paragraphs", []))
-        else:
-            con.execute(NEW_PARAGRAPHS_SQL.format(files=parquet_list([layout.sql_path(staged)])))
+        new = [] if staged is None else [staged]
+        parquet_view(con, layout, "new_paragraphs", new, SCHEMAS["paragraphs"])
         touched = "site_touched_all.sql" if every_site else "site_touched.sql"
         for step in (touched, "site_current.sql", "site_repeated.sql"):
             _execute(con, sql_file(step), params)
@@ -94,14 +91,9 @@ def find_site_boilerplate(layout: Layout, load_id: str, every_site: bool = False
     return SiteEvidence(int(row[0]) if row else 0, evidence.num_rows, refined.num_rows)
 
 
-def _used(sql: str, params: dict[str, object]) -> dict[str, object]:
-    """The parameters ``sql`` names (DuckDB refuses unused ones)."""
-    return {name: value for name, value in params.items() if f"${name}" in sql}
-
-
 def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> None:
-    con.execute(sql, _used(sql, params))
+    con.execute(sql, bound(sql, params))
 
 
 def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pa.Table:
-    return con.sql(sql, params=_used(sql, params)).to_arrow_table()
+    return con.sql(sql, params=bound(sql, params)).to_arrow_table()

@@ -35,8 +35,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from warehouse.catalog import catalog_sql, parquet_list
-from warehouse.duck import spilling_connection
+from warehouse.catalog import catalog_sql
+from warehouse.duck import parquet_list, spilling_connection
 from warehouse.layout import Layout, file_name
 from warehouse.loads import stage_arrow, staged_files, visible_files
 from warehouse.parquet_files import read_columns, write_atomically
