@@ -36,10 +36,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from warehouse.catalog import catalog_sql
-from warehouse.duck import parquet_list, spilling_connection
+from warehouse.duck import bound, parquet_view, spilling_connection, sql_file, statements
 from warehouse.layout import Layout, file_name
 from warehouse.loads import stage_arrow, staged_files, visible_files
 from warehouse.parquet_files import read_columns, write_atomically
+from warehouse.schemas import SCHEMAS
 from warehouse.work_items import StoredShard, WalkedFile, WorkItem, work_items
 
 # The snapshot of known paths the last load left, for the next run (``remember_known``).
@@ -79,96 +80,20 @@ SHARDS = pa.schema(
     ]
 )
 
-# The newest version of each path (``current_documents``), one row per path (JSON Lines
-# records that repeat an id share one: the smallest doc_id): lookups must not fan out. A
-# cached snapshot also holds a row per JSON Lines file it read (version 0, no doc_id) with
-# the file's stats, so that an unchanged one is skipped unread like any other file, and
-# what ``SHARDS`` says of it, so that one that grew is read from where the last read ended.
-KNOWN_SQL = """
-SELECT DISTINCT ON (source) source, doc_id, version, file_size, file_mtime_ns,
-       shard_end, shard_lines, shard_mark
-FROM ({rows}) ORDER BY source, version DESC, doc_id
-"""
-KNOWN_ROWS = """
-SELECT source, doc_id, version, file_size, file_mtime_ns,
-       NULL::BIGINT AS shard_end, NULL::BIGINT AS shard_lines, NULL::VARCHAR AS shard_mark
-FROM read_parquet({files}, union_by_name = true)
-"""
-
-# The next snapshot, with the stats files have now: a file whose bytes this run found equal
-# to its stored version's (copied without its times, touched), and each JSON Lines file it
-# read to the end; the next run skips them unread while those stats hold.
-RESTATED_SQL = """
-WITH files AS (
-    SELECT DISTINCT ON (relative) relative, doc_id, file_size, file_mtime_ns
-    FROM {found} WHERE record IS NULL AND doc_id IS NOT NULL
-),
-jsonl AS (
-    SELECT DISTINCT ON (relative) relative AS source, NULL::VARCHAR AS doc_id,
-           0::INTEGER AS version, file_size, file_mtime_ns, shard_end, shard_lines, shard_mark
-    FROM {shards} WHERE file_size IS NOT NULL
+# The snapshot of known paths: the newest stored version of each path, and what the last
+# read of each JSON Lines file saw of it (``known_paths.sql``).
+KNOWN = pa.schema(
+    [
+        ("source", pa.string()),
+        ("doc_id", pa.string()),  # null for a JSON Lines file's own row
+        ("version", pa.int32()),
+        ("file_size", pa.int64()),
+        ("file_mtime_ns", pa.int64()),
+        ("shard_end", pa.int64()),
+        ("shard_lines", pa.int64()),
+        ("shard_mark", pa.string()),
+    ]
 )
-SELECT k.source, k.doc_id, k.version,
-       coalesce(f.file_size, k.file_size) AS file_size,
-       coalesce(f.file_mtime_ns, k.file_mtime_ns) AS file_mtime_ns,
-       k.shard_end, k.shard_lines, k.shard_mark
-FROM ({known}) AS k
-LEFT JOIN files AS f ON f.relative = k.source AND f.doc_id = k.doc_id
-WHERE k.source NOT IN (SELECT source FROM jsonl)
-UNION ALL SELECT * FROM jsonl
-ORDER BY source
-"""
-
-# Listed files to read: all but those whose size and modification time (both known) equal
-# their path's newest stored version's (a JSON Lines file's: those it had when last read).
-TO_READ_SQL = """
-SELECT l.position, l.relative, l.format, l.size, l.mtime_ns
-FROM listed AS l LEFT JOIN (
-    -- the snapshot is sorted by path: a part of the walk reads the row groups of its range
-    SELECT * FROM read_parquet({known}) WHERE source BETWEEN $first AND $last
-) AS k ON k.source = l.relative
-WHERE l.size IS NULL OR l.mtime_ns IS NULL
-   OR k.file_size IS DISTINCT FROM l.size OR k.file_mtime_ns IS DISTINCT FROM l.mtime_ns
-ORDER BY l.position
-"""
-
-# Where the last read of plain JSON Lines shards ended (``StoredShard``).
-STORED_SHARDS_SQL = """
-SELECT source, file_size, shard_end, shard_lines, shard_mark FROM read_parquet({known})
-WHERE list_contains($names, source) AND shard_end IS NOT NULL AND file_size IS NOT NULL
-"""
-
-DECIDED_SQL = """
-CREATE TEMP TABLE decided AS
-SELECT f.*, coalesce(k.version, 0) + 1 AS version,
-       coalesce(k.doc_id = f.doc_id, false) OR q.source IS NOT NULL AS skip
-FROM read_parquet({found}) AS f
-LEFT JOIN read_parquet({known}) AS k ON k.source = f.relative
-LEFT JOIN (SELECT DISTINCT source, content_hash FROM quarantine) AS q
-    ON q.source = f.relative AND q.content_hash IS NOT DISTINCT FROM f.doc_id;
-CREATE TEMP TABLE todo AS
-SELECT *, row_number() OVER (ORDER BY position, record NULLS FIRST) AS seq
-FROM decided WHERE reason IS NULL AND NOT skip;
-CREATE TEMP TABLE items AS
-SELECT doc_id, row_number() OVER (ORDER BY min(seq)) AS item_no FROM todo GROUP BY doc_id;
-"""
-
-PLAN_SQL = """
-SELECT t.*, i.item_no, (i.item_no - 1) // $size + 1 AS batch_no,
-       t.doc_id IN (SELECT doc_id FROM article_versions) AS stored
-FROM todo AS t JOIN items AS i USING (doc_id)
-"""
-
-COUNTS_SQL = "SELECT count(*) FILTER (WHERE skip), (SELECT count(*) FROM items) FROM decided"
-
-BATCH_SQL = "SELECT * FROM planned WHERE batch_no = $batch_no ORDER BY item_no, seq"
-
-UNREADABLE_SQL = """
-SELECT relative AS source, NULL AS content_hash, reason, detail,
-       $at AS quarantined_at, $load_id AS load_id
-FROM decided WHERE reason IS NOT NULL AND NOT skip
-ORDER BY position, record
-"""
 
 
 @dataclass(frozen=True)
@@ -205,10 +130,6 @@ def _connect(
         yield con
 
 
-def _sql(layout: Layout, path: str) -> str:
-    return parquet_list([layout.sql_path(path)])[1:-1]
-
-
 def _known_key(names: Iterable[str]) -> str:
     """What a snapshot of known paths is valid for: the names of the ``documents`` files it
     was made from (written once, never changed: a load or compaction adds new names)."""
@@ -241,9 +162,8 @@ def snapshot_known(layout: Layout, load_id: str) -> int:
         layout.fs.copy(cached, staged)
         known = read_columns(layout, staged, ["doc_id"])
     else:
-        rows = KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in documents]))
         with _connect(layout, load_id, with_catalog=False) as con:
-            known = con.sql(KNOWN_SQL.format(rows=rows)).to_arrow_table()
+            known = _known_paths(con, layout, documents=documents)
         write_atomically(layout, known, staged)
         _keep_cached(layout, known, cached)
     return int(known.num_rows - known.column("doc_id").null_count)  # less JSON Lines files
@@ -260,30 +180,33 @@ def remember_known(layout: Layout, load_id: str) -> None:
     if not staged and not found and not shards:  # nothing read: the snapshot stays as it is
         return
     names = [file_name(p) for p in visible_files(layout)["documents"] + staged]
-    rows = [f"SELECT * FROM read_parquet({_sql(layout, _known_file(layout, load_id))})"]
-    if staged:
-        rows.append(KNOWN_ROWS.format(files=parquet_list([layout.sql_path(p) for p in staged])))
-    known_sql = KNOWN_SQL.format(rows=" UNION ALL BY NAME ".join(rows))
-    if found or shards:
-        known_sql = RESTATED_SQL.format(
-            known=known_sql,
-            found=_parquet_or_empty(layout, found, FOUND),
-            shards=_parquet_or_empty(layout, shards, SHARDS),
-        )
     with _connect(layout, load_id, with_catalog=False) as con:
-        known = con.sql(known_sql).to_arrow_table()
+        known = _known_paths(
+            con,
+            layout,
+            snapshot=[_known_file(layout, load_id)],
+            documents=staged,
+            found=found,
+            shards=shards,
+        )
     _keep_cached(layout, known, _cached_known(layout, names))
 
 
-def _parquet_or_empty(layout: Layout, paths: Sequence[str], schema: pa.Schema) -> str:
-    """A relation over Parquet files, or an empty one with ``schema``'s columns."""
-    if paths:
-        return f"read_parquet({parquet_list([layout.sql_path(p) for p in paths])})"
-    columns = ", ".join(f'NULL::{_DUCK_TYPES[str(f.type)]} AS "{f.name}"' for f in schema)
-    return f"(SELECT {columns} WHERE false)"
-
-
-_DUCK_TYPES = {"int64": "BIGINT", "string": "VARCHAR"}
+def _known_paths(
+    con: duckdb.DuckDBPyConnection,
+    layout: Layout,
+    snapshot: Sequence[str] = (),
+    documents: Sequence[str] = (),
+    found: Sequence[str] = (),
+    shards: Sequence[str] = (),
+) -> pa.Table:
+    """The snapshot of known paths (``KNOWN``) from the files of a last snapshot, of
+    ``documents`` rows, and of what discovery found (``FOUND``, ``SHARDS``)."""
+    parquet_view(con, layout, "snapshot", snapshot, KNOWN)
+    parquet_view(con, layout, "documents", documents, SCHEMAS["documents"])
+    parquet_view(con, layout, "found", found, FOUND)
+    parquet_view(con, layout, "shards", shards, SHARDS)
+    return con.sql(sql_file("known_paths.sql")).to_arrow_table()
 
 
 def to_read(layout: Layout, load_id: str, listed: pa.Table) -> list[WalkedFile]:
@@ -294,9 +217,12 @@ def to_read(layout: Layout, load_id: str, listed: pa.Table) -> list[WalkedFile]:
     bounds = pc.min_max(listed["relative"])
     with _connect(layout, load_id, with_catalog=False) as con:
         con.register("listed", listed)
-        sql = TO_READ_SQL.format(known=_sql(layout, _known_file(layout, load_id)))
-        params = {"first": bounds["min"].as_py(), "last": bounds["max"].as_py()}
-        rows = con.execute(sql, params).fetchall()
+        params = {
+            "known": layout.sql_path(_known_file(layout, load_id)),
+            "first": bounds["min"].as_py(),
+            "last": bounds["max"].as_py(),
+        }
+        rows = con.execute(sql_file("files_to_read.sql"), params).fetchall()
         return [WalkedFile(*row) for row in rows]
 
 
@@ -305,8 +231,10 @@ def stored_shards(layout: Layout, load_id: str, names: Sequence[str]) -> dict[st
     if not names:
         return {}
     with _connect(layout, load_id, with_catalog=False) as con:
-        sql = STORED_SHARDS_SQL.format(known=_sql(layout, _known_file(layout, load_id)))
-        rows = con.execute(sql, {"names": list(names)}).fetchall()
+        known = layout.sql_path(_known_file(layout, load_id))
+        rows = con.execute(
+            sql_file("stored_shards.sql"), {"known": known, "names": list(names)}
+        ).fetchall()
     return {row[0]: StoredShard(*row[1:]) for row in rows}
 
 
@@ -337,7 +265,7 @@ def stage_found(layout: Layout, load_id: str, part: str, rows: Sequence[Mapping[
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Found rows skipped, and work items."""
-    [(skipped, items)] = con.execute(COUNTS_SQL).fetchall()
+    [(skipped, items)] = con.execute(sql_file("plan_counts.sql")).fetchall()
     return int(skipped), int(items)
 
 
@@ -350,21 +278,25 @@ def plan_batches(
     found = layout.files(_folder(layout, load_id, "_found"))
     if not found:
         return BatchPlan(0, 0, 0, 0)
+    files = {
+        "found": [layout.sql_path(p) for p in found],
+        "known": layout.sql_path(_known_file(layout, load_id)),
+    }
     with _connect(layout, load_id) as con:
-        con.execute(
-            DECIDED_SQL.format(
-                found=parquet_list([layout.sql_path(p) for p in found]),
-                known=_sql(layout, _known_file(layout, load_id)),
-            )
-        )
+        for statement in statements("plan_decided.sql"):
+            con.execute(statement, bound(statement, files))
         skipped, n_items = _counts(con)
         size = max(batch_size, -(-n_items // max_batches))
-        unreadable = con.sql(UNREADABLE_SQL, params={"at": at, "load_id": load_id}).to_arrow_table()
+        unreadable = con.sql(
+            sql_file("plan_unreadable.sql"), params={"at": at, "load_id": load_id}
+        ).to_arrow_table()
         stage_arrow(layout, load_id, "quarantine", "unreadable", unreadable)
-        con.execute(f"CREATE TEMP TABLE planned AS {PLAN_SQL}", {"size": size})
+        con.execute(sql_file("plan_batches.sql"), {"size": size})
         batches = -(-n_items // size)
         for batch_no in range(1, batches + 1):
-            rows = con.sql(BATCH_SQL, params={"batch_no": batch_no}).to_arrow_table()
+            rows = con.sql(
+                sql_file("plan_batch.sql"), params={"batch_no": batch_no}
+            ).to_arrow_table()
             write_atomically(layout, rows, _batch_file(layout, load_id, batch_no))
     return BatchPlan(batches, n_items, skipped, int(unreadable.num_rows))
 
