@@ -16,13 +16,13 @@ Rules (the fingerprints are ``transforms.body_fingerprint``'s, the survivor rule
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
 
 from transforms.body_fingerprint import (
-    NUM_PERM,
     estimated_containment,
     fingerprint,
     is_near_duplicate,
@@ -30,18 +30,12 @@ from transforms.body_fingerprint import (
 )
 from transforms.clusters import Member, canonical_documents
 from warehouse.catalog import connect_read_only
-from warehouse.duck import parquet_list
+from warehouse.duck import sql_file, statements
 from warehouse.layout import Layout, file_name, part_file
 from warehouse.load_view import load_connection
 from warehouse.loads import stage_arrow, staged_files
-from warehouse.parquet_files import to_table
+from warehouse.parquet_files import read_metadata, to_table
 from warehouse.schemas import SCHEMAS
-
-
-def _similarity(a: str, b: str) -> str:
-    """SQL for the estimated Jaccard similarity of two signature columns."""
-    return f"len(list_filter(list_zip({a}, {b}), lambda x: x[1] = x[2])) / {NUM_PERM}"
-
 
 # The band join runs in parts of about this many new band rows, each over the buckets whose
 # hash falls in it, so that a load of a million bodies (32 million rows) joins within
@@ -50,117 +44,7 @@ BAND_ROWS_PER_PART = 2_000_000
 # The staged part of the rows ``match_final_bodies`` adds.
 FINAL_PART = "final"
 
-CANDIDATES_SQL = """
-INSERT INTO candidate_pairs
-WITH new AS (
-    SELECT DISTINCT body_key, band, bucket FROM read_parquet({new_bands})
-    WHERE hash(band, bucket) % {parts} = {part}
-)
-SELECT DISTINCT
-    least(n.body_key, e.body_key) AS body_key_a,
-    greatest(n.body_key, e.body_key) AS body_key_b
-FROM new AS n
-JOIN (SELECT * FROM bands WHERE hash(band, bucket) % {parts} = {part}) AS e USING (band, bucket)
-WHERE n.body_key <> e.body_key
-"""
-
-# Every candidate with its estimated Jaccard similarity and the word counts of both bodies
-# (of any version that has the body, as the labeler cleaned it or after site evidence: equal
-# body keys are equal folded texts);
-# ``is_near_duplicate`` decides which are pairs.
-CANDIDATES_SCORED_SQL = f"""
-WITH candidates AS (SELECT DISTINCT body_key_a, body_key_b FROM candidate_pairs),
-keys AS (SELECT body_key_a AS body_key FROM candidates UNION SELECT body_key_b FROM candidates),
-sigs AS (
-    SELECT body_key, any_value(signature) AS signature, min(n_words) AS n_words FROM (
-        SELECT s.body_key, s.signature, a.n_words
-        FROM signatures AS s JOIN article_versions AS a USING (doc_id)
-        UNION ALL
-        SELECT body_key, signature, n_words FROM final_signatures
-    ) WHERE body_key IN (SELECT body_key FROM keys) GROUP BY body_key
-)
-SELECT
-    c.body_key_a, c.body_key_b,
-    {_similarity("a.signature", "b.signature")} AS jaccard,
-    a.n_words AS n_words_a, b.n_words AS n_words_b
-FROM candidates AS c
-JOIN sigs AS a ON a.body_key = c.body_key_a
-JOIN sigs AS b ON b.body_key = c.body_key_b
-ORDER BY c.body_key_a, c.body_key_b
-"""
-
-# The labeler's word counts, not the site-refined ones: site evidence counts clusters, so
-# clusters must not depend on it. Only articles that can have a copy: whose body key another
-# current article shares or a pair names (``new_pairs``: this load's); any other article is
-# alone in its cluster, and holding every article in Python grows with the corpus.
-MEMBERS_SQL = """
-WITH members AS (
-    SELECT s.doc_id, s.body_key, a.n_words
-    FROM (SELECT DISTINCT doc_id, body_key FROM signatures) AS s
-    JOIN labeled_articles AS a USING (doc_id)
-),
-linked AS (
-    SELECT body_key FROM members GROUP BY body_key HAVING count(*) > 1
-    UNION SELECT body_key_a FROM body_pairs UNION SELECT body_key_b FROM body_pairs
-    UNION SELECT body_key_a FROM new_pairs UNION SELECT body_key_b FROM new_pairs
-)
-SELECT * FROM members SEMI JOIN linked USING (body_key)
-"""
-# A verified pair of bodies as pairs of the labeler's body keys of the articles that have them:
-# a final body (after site evidence) stands for every article it was the final body of, a
-# labeler's body for itself. ``body_pairs`` and clusters are over the labeler's keys alone.
-LABELER_PAIRS_SQL = """
-WITH keys AS (SELECT body_key_a AS body_key FROM verified UNION SELECT body_key_b FROM verified),
-keymap AS (
-    SELECT DISTINCT body_key, body_key AS labeler_key FROM signatures
-    WHERE body_key IN (SELECT body_key FROM keys)
-    UNION
-    SELECT f.body_key, s.body_key FROM final_signatures AS f JOIN signatures AS s USING (doc_id)
-    WHERE f.body_key IN (SELECT body_key FROM keys)
-)
-SELECT least(ma.labeler_key, mb.labeler_key) AS body_key_a,
-       greatest(ma.labeler_key, mb.labeler_key) AS body_key_b,
-       max(v.similarity) AS similarity
-FROM verified AS v
-JOIN keymap AS ma ON ma.body_key = v.body_key_a
-JOIN keymap AS mb ON mb.body_key = v.body_key_b
-WHERE ma.labeler_key <> mb.labeler_key
-GROUP BY ALL
-ORDER BY body_key_a, body_key_b
-"""
-
-# The articles whose body after site evidence is new this load (their removals changed, or
-# they are new), with that body; ``match_final_bodies`` fingerprints those it has not seen.
-FINAL_BODIES_SQL = """
-WITH changed AS (
-    SELECT doc_id, removed FROM refined_bodies
-    EXCEPT SELECT doc_id, removed FROM stored_refined_bodies
-)
-SELECT a.doc_id, a.body FROM articles AS a SEMI JOIN changed USING (doc_id) ORDER BY a.doc_id
-"""
-KNOWN_FINAL_SQL = """
-SELECT doc_id, body_key FROM final_signatures WHERE doc_id IN (SELECT doc_id FROM fresh)
-UNION SELECT doc_id, body_key FROM signatures WHERE doc_id IN (SELECT doc_id FROM fresh)
-"""
-
 PAIR_KEYS = pa.schema([("body_key_a", pa.string()), ("body_key_b", pa.string())])
-
-# Each copy and its survivor with their estimated Jaccard similarity and word counts; the
-# similarity stored is ``estimated_containment`` of the two (1.0 for an exact copy).
-DUPLICATES_SQL = f"""
-WITH sigs AS (SELECT DISTINCT ON (doc_id) doc_id, body_key, signature FROM signatures)
-SELECT
-    c.doc_id,
-    c.canonical_doc_id,
-    CASE WHEN d.body_key = k.body_key THEN 'exact' ELSE 'near' END AS method,
-    CASE WHEN d.body_key = k.body_key THEN 1.0
-         ELSE {_similarity("d.signature", "k.signature")} END AS jaccard,
-    c.n_words, c.canonical_n_words
-FROM copies AS c
-JOIN sigs AS d ON d.doc_id = c.doc_id
-JOIN sigs AS k ON k.doc_id = c.canonical_doc_id
-ORDER BY c.doc_id
-"""
 
 
 @dataclass(frozen=True)
@@ -177,10 +61,10 @@ def _containment(jaccard: float, n_words_a: int, n_words_b: int) -> float:
 
 def _verified_pairs(con: duckdb.DuckDBPyConnection, load_id: str) -> pa.Table:
     """The candidates that ``is_near_duplicate``, scored by their estimated containment, as
-    pairs of the labeler's body keys (``LABELER_PAIRS_SQL``)."""
+    pairs of the labeler's body keys (``dedup_labeler_pairs.sql``)."""
     rows = [
         (a, b, _containment(j, na, nb))
-        for a, b, j, na, nb in con.execute(CANDIDATES_SCORED_SQL).fetchall()
+        for a, b, j, na, nb in con.execute(sql_file("dedup_candidates_scored.sql")).fetchall()
         if is_near_duplicate(j, na, nb)
     ]
     con.register(
@@ -190,18 +74,23 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection, load_id: str) -> pa.Table:
             schema=pa.schema(list(SCHEMAS["body_pairs"])[:3]),
         ),
     )
-    pairs = con.sql(LABELER_PAIRS_SQL).to_arrow_table()
+    pairs = con.sql(sql_file("dedup_labeler_pairs.sql")).to_arrow_table()
     con.unregister("verified")
     return pairs.append_column("load_id", pa.array([load_id] * pairs.num_rows, pa.string()))
 
 
-def _find_candidates(con: duckdb.DuckDBPyConnection, new_bands: str) -> None:
-    """Fill the temporary table ``candidate_pairs`` with the body pairs sharing a band bucket."""
-    row = con.execute(f"SELECT count(*) FROM read_parquet({new_bands})").fetchone()
-    parts = max(1, -(-int(row[0] if row else 0) // BAND_ROWS_PER_PART))
-    con.execute("CREATE TEMP TABLE candidate_pairs (body_key_a VARCHAR, body_key_b VARCHAR)")
+def _find_candidates(
+    con: duckdb.DuckDBPyConnection, layout: Layout, new_bands: Sequence[str]
+) -> None:
+    """Fill the temporary table ``candidate_pairs`` with the body pairs sharing a band bucket
+    with the bands of the files ``new_bands``."""
+    rows = sum(read_metadata(layout, path).num_rows for path in new_bands)
+    parts = max(1, -(-rows // BAND_ROWS_PER_PART))
+    create, insert = statements("dedup_candidates.sql")
+    con.execute(create)
+    files = [layout.sql_path(p) for p in new_bands]
     for part in range(parts):
-        con.execute(CANDIDATES_SQL.format(new_bands=new_bands, parts=parts, part=part))
+        con.execute(insert, {"new_bands": files, "parts": parts, "part": part})
 
 
 def stored_duplicates(layout: Layout) -> int:
@@ -226,9 +115,9 @@ def match_final_bodies(layout: Layout, load_id: str) -> DedupCounts | None:
     body is new (``duplicates`` as ``find_duplicates`` staged it stands).
     """
     with load_connection(layout, load_id) as con:
-        fresh = con.execute(FINAL_BODIES_SQL).fetchall()
+        fresh = con.execute(sql_file("dedup_final_bodies.sql")).fetchall()
         con.register("fresh", pa.table({"doc_id": pa.array([d for d, _ in fresh], pa.string())}))
-        known = set(con.execute(KNOWN_FINAL_SQL).fetchall())
+        known = set(con.execute(sql_file("dedup_known_final.sql")).fetchall())
     signatures: list[dict[str, object]] = []
     bands: list[dict[str, object]] = []
     for doc, body in fresh:
@@ -263,11 +152,12 @@ def _match(layout: Layout, load_id: str, new_bands: list[str], part: str) -> Ded
     """Stage the verified pairs of ``new_bands`` against every stored body under ``part``,
     and the rebuilt ``duplicates`` table."""
     with load_connection(layout, load_id) as con:
+        con.execute(sql_file("estimated_similarity.sql"))
         edges = con.execute("SELECT body_key_a, body_key_b FROM body_pairs").fetchall()
         new_pairs = 0
         pairs = PAIR_KEYS.empty_table()
         if new_bands:
-            _find_candidates(con, parquet_list([layout.sql_path(p) for p in new_bands]))
+            _find_candidates(con, layout, new_bands)
             pairs = _verified_pairs(con, load_id)
             new_pairs = stage_arrow(layout, load_id, "body_pairs", part, pairs)
             edges += zip(
@@ -285,7 +175,7 @@ def _duplicates(
     con: duckdb.DuckDBPyConnection, edges: list[tuple[str, str]], load_id: str
 ) -> pa.Table:
     """The ``duplicates`` rows of the current articles clustered by ``edges``."""
-    members = [Member(*row) for row in con.execute(MEMBERS_SQL).fetchall()]
+    members = [Member(*row) for row in con.execute(sql_file("dedup_members.sql")).fetchall()]
     n_words = {m.doc_id: m.n_words for m in members}
     copies = [(d, c) for d, c in canonical_documents(members, edges).items() if d != c]
     con.register(
@@ -307,7 +197,7 @@ def _duplicates(
             ),
         ),
     )
-    rows = con.execute(DUPLICATES_SQL).fetchall()
+    rows = con.execute(sql_file("dedup_duplicates.sql")).fetchall()
     return pa.Table.from_pylist(
         [
             {
