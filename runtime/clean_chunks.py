@@ -18,7 +18,7 @@ from runtime.time_limit import CleaningTimeout, time_limit
 from transforms.cleaning import ReadDocument, build_documents, read_document
 from transforms.jsonl_records import JsonRecord, parse_record
 from transforms.keys import doc_id
-from transforms.records import CleanDocument, Rejection
+from transforms.records import CleanDocument, Reason, Rejection
 from warehouse import loads
 from warehouse.layout import Layout
 from warehouse.rows import CLEANED_TABLES, BatchRows
@@ -34,10 +34,10 @@ def _page_bytes(file: SourceFile, max_bytes: int, records: RecordLines) -> bytes
     if file.record is None:
         return read_input(file.path, max_bytes)
     if file.offset is None or file.length is None:  # planned before shards were streamed
-        raise ReadProblem("changed_while_reading", "the record's place in its file is unknown")
+        raise ReadProblem(Reason.CHANGED_WHILE_READING, "the record's place in its file is unknown")
     record = parse_record(file.record, records.line(file.path, file.offset, file.length))
     if not isinstance(record, JsonRecord):
-        raise ReadProblem("changed_while_reading", "the record is gone from the file")
+        raise ReadProblem(Reason.CHANGED_WHILE_READING, "the record is gone from the file")
     return record.content.encode("utf-8")
 
 
@@ -51,12 +51,12 @@ def _read(
     except ReadProblem as problem:
         return problem.rejection
     if doc_id(raw) != item.doc_id:
-        return Rejection("changed_while_reading", "the file changed after it was hashed")
+        return Rejection(Reason.CHANGED_WHILE_READING, "the file changed after it was hashed")
     try:
         with time_limit(seconds):
             return read_document(raw, first.format)
     except CleaningTimeout:
-        return Rejection("too_slow", f"cleaning took over {seconds:g} s")
+        return Rejection(Reason.TOO_SLOW, f"cleaning took over {seconds:g} s")
     except Exception as err:  # a bad file must never stop a run: record what went wrong
         return _failed(err)
 
@@ -69,7 +69,7 @@ def _built_alone(page: ReadDocument) -> CleanDocument | Rejection:
 
 
 def _failed(err: Exception) -> Rejection:
-    return Rejection("cleaning_failed", f"{type(err).__name__}: {err}"[:500])
+    return Rejection(Reason.CLEANING_FAILED, f"{type(err).__name__}: {err}"[:500])
 
 
 def _clean(

@@ -29,7 +29,7 @@ from runtime.shards import (
 from runtime.sources import Source
 from transforms.jsonl_records import BrokenLine, leading_key, parse_record
 from transforms.keys import doc_id
-from transforms.records import Rejection
+from transforms.records import Reason, Rejection
 from transforms.sites import site_for
 from warehouse import work_plan
 from warehouse.layout import Layout
@@ -89,7 +89,7 @@ def _probe(source: Source, file: WalkedFile, max_bytes: int) -> Row:
     except ReadProblem as problem:
         return _rejected(problem.rejection, where)
     except OSError as err:
-        return _rejected(Rejection("unreadable", err.strerror or str(err)), where)
+        return _rejected(Rejection(Reason.UNREADABLE, err.strerror or str(err)), where)
     return _row(
         **where,
         site=site_for(relative, source.name),
@@ -145,7 +145,7 @@ def _failed(file: WalkedFile, path: str, err: Exception) -> Row:
     if problem is not None:
         return _rejected(problem.rejection, _where(file, path))
     reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-    return _rejected(Rejection("unreadable", reason), _where(file, path))
+    return _rejected(Rejection(Reason.UNREADABLE, reason), _where(file, path))
 
 
 def _record_rows(
@@ -162,7 +162,7 @@ def _record_rows(
             key = leading_key(line.no, line.head)
             detail = f"record of {line.length:,} bytes, over the {max_bytes:,}-byte page limit"
             yield _rejected(
-                Rejection("too_large", detail),
+                Rejection(Reason.TOO_LARGE, detail),
                 {**where, "path": piece.path, "relative": f"{relative}#{key}", "record": line.no},
             )
             continue

@@ -14,7 +14,7 @@ from typing import BinaryIO
 import fsspec
 
 from transforms.cleaning import format_for
-from transforms.records import Rejection
+from transforms.records import Reason, Rejection
 
 GZIP_SUFFIX = ".gz"
 # Zstandard packs JSON Lines shards only (what corpora for language models use); a page is
@@ -26,7 +26,7 @@ class ReadProblem(Exception):
     """Raised when a file's bytes cannot be had; its ``rejection`` goes to the quarantine
     table."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: Reason, detail: str) -> None:
         super().__init__(f"{reason}: {detail}")
         self.rejection = Rejection(reason, detail)
 
@@ -52,7 +52,7 @@ def input_format(name: str) -> str | None:
 
 def _check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise ReadProblem("too_large", f"{size:,} bytes, over the {max_bytes:,}-byte limit")
+        raise ReadProblem(Reason.TOO_LARGE, f"{size:,} bytes, over the {max_bytes:,}-byte limit")
 
 
 def open_input(path: str, max_bytes: int | None = None) -> BinaryIO:
@@ -61,7 +61,7 @@ def open_input(path: str, max_bytes: int | None = None) -> BinaryIO:
     if "://" not in path:
         status = Path(path).stat()
         if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block or never end
-            raise ReadProblem("not_a_file", "not a regular file")
+            raise ReadProblem(Reason.NOT_A_FILE, "not a regular file")
         if max_bytes is not None:
             _check_size(status.st_size, max_bytes)
         return open(path, "rb")
@@ -82,10 +82,10 @@ def read_input(location: str | os.PathLike[str], max_bytes: int) -> bytes:
                 data = stream.read(max_bytes + 1)  # stops a decompression bomb at the limit
     except OSError as err:
         if isinstance(err, gzip.BadGzipFile):
-            raise ReadProblem("bad_gzip", str(err)) from None
-        raise ReadProblem("unreadable", err.strerror or str(err)) from None
+            raise ReadProblem(Reason.BAD_GZIP, str(err)) from None
+        raise ReadProblem(Reason.UNREADABLE, err.strerror or str(err)) from None
     except (EOFError, zlib.error) as err:
-        raise ReadProblem("bad_gzip", f"damaged gzip stream ({err})") from None
+        raise ReadProblem(Reason.BAD_GZIP, f"damaged gzip stream ({err})") from None
     if len(data) > max_bytes:
-        raise ReadProblem("too_large", f"unpacks to over the {max_bytes:,}-byte limit")
+        raise ReadProblem(Reason.TOO_LARGE, f"unpacks to over the {max_bytes:,}-byte limit")
     return data

@@ -23,6 +23,7 @@ from typing import BinaryIO
 import zstandard
 
 from runtime.readers import GZIP_SUFFIX, ZSTD_SUFFIX, ReadProblem, open_input
+from transforms.records import Reason
 from warehouse.work_items import StoredShard, WalkedFile
 
 # Pieces of a plain shard: 16 in a 0.5 GB shard, so two workers share even a single shard.
@@ -192,7 +193,7 @@ def lines(stream: BinaryIO, piece: Piece, max_bytes: int) -> Iterator[Line]:
 def unpack_problem(err: Exception, relative: str) -> ReadProblem | None:
     """The quarantine reason for an error met while unpacking a packed shard, if it is one."""
     if isinstance(err, gzip.BadGzipFile | EOFError | zlib.error | zstandard.ZstdError):
-        kind = "bad_zstd" if relative.lower().endswith(ZSTD_SUFFIX) else "bad_gzip"
+        kind = Reason.BAD_ZSTD if relative.lower().endswith(ZSTD_SUFFIX) else Reason.BAD_GZIP
         return ReadProblem(kind, f"damaged stream ({err})"[:300])
     return None
 
@@ -216,7 +217,7 @@ class RecordLines:
             handle.seek(offset)
             return handle.read(length)
         except OSError as err:
-            raise ReadProblem("unreadable", err.strerror or str(err)) from None
+            raise ReadProblem(Reason.UNREADABLE, err.strerror or str(err)) from None
 
     def close(self) -> None:
         for handle in self._open.values():

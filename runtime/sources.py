@@ -21,6 +21,7 @@ from typing import Any
 import fsspec
 
 from runtime.readers import ReadProblem, input_format
+from transforms.records import Reason
 from warehouse.layout import location_url
 from warehouse.work_items import ListedFile
 
@@ -128,7 +129,7 @@ class Source:
             status = os.lstat(path)
             if stat.S_ISLNK(status.st_mode):
                 if not _inside(path, self.root):
-                    raise ReadProblem("outside_source", "symlink leads outside SOURCE")
+                    raise ReadProblem(Reason.OUTSIDE_SOURCE, "symlink leads outside SOURCE")
                 status = os.stat(path)
             return Located(path, status.st_size, status.st_mtime_ns)
         url = f"{self.root}/{relative}"

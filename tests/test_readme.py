@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flows.cli import _parser
 from tests.conftest import REPO
+from transforms.records import Reason
 from warehouse.schemas import SCHEMAS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -42,6 +43,12 @@ def test_readme_documents_every_table_and_column():
 def test_readme_lists_every_table():
     for table in SCHEMAS:
         assert f"`{table}`" in README, table
+
+
+def test_docs_explain_every_quarantine_reason():
+    reliability = (REPO / "docs" / "reliability.md").read_text(encoding="utf-8")
+    for reason in Reason:
+        assert f"| `{reason}` |" in reliability, reason
 
 
 def test_readme_quick_start_commands_exist_in_the_makefile():

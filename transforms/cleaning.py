@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from transforms.decode import decode
 from transforms.html_lines import html_page
 from transforms.labeler import RuledPage, decide, read_page
-from transforms.records import CleanDocument, Decoded, Rejection
+from transforms.records import CleanDocument, Decoded, Reason, Rejection
 
 FORMATS_BY_SUFFIX = {
     ".txt": "text",
@@ -69,7 +69,7 @@ def build_documents(pages: Sequence[ReadDocument]) -> list[CleanDocument | Rejec
     return [
         replace(doc, encoding=read.decoded.encoding, replaced_bytes=read.decoded.replaced_bytes)
         if doc.body.strip()
-        else Rejection("no_text", "no visible text after parsing")
+        else Rejection(Reason.NO_TEXT, "no visible text after parsing")
         for doc, read in zip(decide([read.page for read in pages]), pages, strict=True)
     ]
 

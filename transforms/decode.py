@@ -39,7 +39,7 @@ from collections.abc import Callable
 
 from charset_normalizer import from_bytes
 
-from transforms.records import Decoded, Rejection
+from transforms.records import Decoded, Reason, Rejection
 
 # Signatures of common binary formats that get renamed to .txt/.html by scrapers.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -163,18 +163,18 @@ def decode(raw: bytes, legacy: Callable[[bytes], str] = guess_legacy) -> Decoded
     """Decode ``raw`` (``legacy`` names the encoding of bytes that are not UTF-8), or return a
     Rejection naming why it is not text."""
     if not raw:
-        return Rejection("empty", "the file has no bytes")
+        return Rejection(Reason.EMPTY, "the file has no bytes")
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             text, replaced = _decode(raw, encoding)
             if replaced > MAX_REPLACED_SHARE * len(raw):
                 return Rejection(
-                    "undecodable", f"{encoding} byte-order mark but {replaced} invalid bytes"
+                    Reason.UNDECODABLE, f"{encoding} byte-order mark but {replaced} invalid bytes"
                 )
             return _check_text(text, _name(encoding), replaced)
     for magic, kind in _MAGIC:
         if raw.startswith(magic):
-            return Rejection("binary", f"looks like {kind}")
+            return Rejection(Reason.BINARY, f"looks like {kind}")
     utf16 = _utf16_without_bom(raw)
     if utf16 is not None:
         text, replaced = _decode(raw, utf16)
@@ -184,7 +184,7 @@ def decode(raw: bytes, legacy: Callable[[bytes], str] = guess_legacy) -> Decoded
     if controls > MAX_CONTROL_SHARE * len(raw):
         first = next(i for i, byte in enumerate(raw) if byte in _CONTROL_BYTES)
         share = controls / len(raw)
-        return Rejection("binary", f"{share:.0%} control bytes, the first at offset {first}")
+        return Rejection(Reason.BINARY, f"{share:.0%} control bytes, the first at offset {first}")
     if raw.isascii():
         return _check_text(raw.decode("ascii"), "ascii", 0)
     if utf8_share(raw) >= MIN_UTF8_SHARE:
@@ -237,8 +237,8 @@ def _check_text(text: str, encoding: str, replaced: int) -> Decoded | Rejection:
     if replaced:
         text = text.replace(_MARK, "\ufffd")
     if not text.strip():
-        return Rejection("blank", "only whitespace")
+        return Rejection(Reason.BLANK, "only whitespace")
     share = _control_share(text)
     if share > MAX_CONTROL_SHARE:
-        return Rejection("binary", f"{share:.0%} control characters")
+        return Rejection(Reason.BINARY, f"{share:.0%} control characters")
     return Decoded(repair_mojibake(text), encoding, replaced)

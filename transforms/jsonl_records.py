@@ -17,9 +17,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from transforms.records import Rejection
-
-BAD_LINE = "bad_json_line"
+from transforms.records import Reason, Rejection
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +41,7 @@ class BrokenLine(Rejection):
 
 
 def _broken(line_no: int, detail: str) -> BrokenLine:
-    return BrokenLine(BAD_LINE, detail, line_no)
+    return BrokenLine(Reason.BAD_JSON_LINE, detail, line_no)
 
 
 def _site(url: object) -> str | None:

@@ -87,9 +87,30 @@ class Decoded:
     replaced_bytes: int  # bytes the encoding could not decode, each now U+FFFD
 
 
+class Reason(StrEnum):
+    """Why an input could not be turned into a document: the ``reason`` of its ``quarantine``
+    row (stored as these strings; docs/reliability.md says when each applies)."""
+
+    EMPTY = "empty"
+    BLANK = "blank"  # whitespace only
+    BINARY = "binary"
+    UNDECODABLE = "undecodable"
+    UNREADABLE = "unreadable"
+    TOO_LARGE = "too_large"
+    TOO_SLOW = "too_slow"
+    BAD_GZIP = "bad_gzip"
+    BAD_ZSTD = "bad_zstd"
+    BAD_JSON_LINE = "bad_json_line"
+    NOT_A_FILE = "not_a_file"
+    OUTSIDE_SOURCE = "outside_source"
+    CHANGED_WHILE_READING = "changed_while_reading"
+    NO_TEXT = "no_text"
+    CLEANING_FAILED = "cleaning_failed"
+
+
 @dataclass(frozen=True, slots=True)
 class Rejection:
     """Why an input could not be turned into a document."""
 
-    reason: str
+    reason: Reason
     detail: str
