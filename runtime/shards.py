@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import zstandard
 
@@ -34,6 +34,8 @@ BLOCK = 2**20
 MARK_BYTES = 64 * 2**10
 # First bytes of an oversized line that are kept, to name it by its id (``leading_key``).
 HEAD_BYTES = 4096
+# Packed bytes a zstd shard is unpacked by at a time (zstd's own input size).
+ZSTD_READ = 2**17
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +161,51 @@ def unpacked(piece: Piece) -> Iterator[BinaryIO]:
             with gzip.GzipFile(fileobj=raw) as stream:
                 yield stream  # type: ignore[misc]
         elif name.endswith(ZSTD_SUFFIX):
-            reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
-            with io.BufferedReader(reader, BLOCK) as stream:
+            with io.BufferedReader(ZstdFrames(raw), BLOCK) as stream:
                 yield stream
         else:
             raw.seek(piece.start)
             yield raw
+
+
+class ZstdFrames(io.RawIOBase):
+    """The unpacked bytes of a zstd stream of one or more frames. A stream that ends inside a
+    frame (a cut download, a shard still being written) raises ``EOFError``, as gzip does;
+    ``ZstdDecompressor.stream_reader`` ends there without a word."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._unpacker = zstandard.ZstdDecompressor()
+        self._frame = self._unpacker.decompressobj()
+        self._in_frame = False  # whether the current frame has had bytes
+        self._out = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._out:
+            self._out = memoryview(self._unpack())
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _unpack(self) -> bytes:
+        """The next unpacked bytes; none at the end of the stream."""
+        while True:
+            rest = b""
+            if self._frame.eof:  # the next frame begins with what the last one left
+                rest = self._frame.unused_data
+                self._frame, self._in_frame = self._unpacker.decompressobj(), False
+            packed = rest or self._raw.read(ZSTD_READ)
+            if not packed:
+                if self._in_frame:
+                    raise EOFError("zstd stream ended inside a frame")
+                return b""
+            self._in_frame = True
+            if out := self._frame.decompress(packed):
+                return out
 
 
 def lines(stream: BinaryIO, piece: Piece, max_bytes: int) -> Iterator[Line]:
