@@ -169,7 +169,12 @@ def unpacked(piece: Piece) -> Iterator[BinaryIO]:
                 yield stream
         else:
             raw.seek(piece.start)
-            yield raw
+            # an object store's file (fsspec's) has no ``readline(size)``, which ``lines`` needs
+            if isinstance(raw, io.BufferedIOBase):
+                yield raw
+            else:
+                with io.BufferedReader(raw, BLOCK) as stream:  # type: ignore[type-var]
+                    yield stream
 
 
 class ZstdFrames(io.RawIOBase):
