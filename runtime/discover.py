@@ -20,6 +20,7 @@ from runtime.shards import (
     Piece,
     ScannedShard,
     cut_shard,
+    damage_located,
     is_packed,
     lines,
     unpack_problem,
@@ -226,6 +227,9 @@ def _probe_piece(
                 if len(rows) >= FOUND_ROWS_EVERY:  # a packed shard is one piece of any size
                     stage()
     except (ReadProblem, OSError, EOFError, zlib.error, ZstdError) as err:
+        if piece.packed and not damage_located(err):  # its records may be garbage: none stay
+            work_plan.discard_found(layout, load_id, [f"{name}-{n:05d}" for n in range(staged)])
+            rows, staged = [], 0
         rows.append(_failed(piece.file, piece.path, err))
         whole = False
     stage()

@@ -263,6 +263,12 @@ def stage_found(layout: Layout, load_id: str, part: str, rows: Sequence[Mapping[
         write_atomically(layout, pa.Table.from_pylist(list(rows), schema=FOUND), path)
 
 
+def discard_found(layout: Layout, load_id: str, parts: Iterable[str]) -> None:
+    """Withdraw parts ``stage_found`` staged (the records of a shard found damaged after)."""
+    for part in parts:
+        layout.remove(posixpath.join(_folder(layout, load_id, "_found"), f"{part}.parquet"))
+
+
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Found rows skipped, and work items."""
     [(skipped, items)] = con.execute(sql_file("plan_counts.sql")).fetchall()

@@ -1,15 +1,19 @@
 """SOURCE and warehouse as fsspec URLs (s3://, against a local S3-compatible server: moto's
-standalone server, started by the `s3_endpoint` fixture), and SOURCE as a glob."""
+standalone server, started by the `s3_endpoint` fixture), JSON Lines shards on S3, and SOURCE
+as a glob."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
 
 import fsspec
 import pytest
+import zstandard
 
+from benchmarks.synthetic_pages import generate_corpus
 from flows.ingest import ingest
 from tests.conftest import PAGEWASH, SAMPLES, dask_cluster, warehouse_contents
 from warehouse.layout import Layout
@@ -32,6 +36,29 @@ def test_pages_on_s3_ingested_into_an_s3_warehouse_equal_a_local_run_and_rerun_r
     assert (again.ingested, again.skipped) == (0, 14)
     assert not fs.exists(f"{s3_url}/wh/_staging")
     assert not fs.exists(f"{s3_url}/wh/.lock")
+
+
+def test_json_lines_shards_on_s3_ingested_into_an_s3_warehouse_equal_a_local_run(
+    prefect_harness, s3_url, tmp_path
+):
+    inbox = tmp_path / "inbox"
+    (inbox / "crawl").mkdir(parents=True)
+    pages = [page.text for page in generate_corpus(n_sites=3, pages_per_site=10, seed=4)]
+    shard = [
+        json.dumps({"id": f"r{i}", "text": text}).encode() + b"\n" for i, text in enumerate(pages)
+    ]
+    (inbox / "crawl" / "plain.jsonl").write_bytes(b"".join(shard[:10]))
+    (inbox / "packed.jsonl.gz").write_bytes(gzip.compress(b"".join(shard[10:20])))
+    (inbox / "packed.jsonl.zst").write_bytes(zstandard.compress(b"".join(shard[20:])))
+    fs = fsspec.filesystem("s3")
+    fs.put(f"{inbox}/", f"{s3_url}/inbox/", recursive=True)
+    first = ingest(f"{s3_url}/inbox", f"{s3_url}/wh")
+    assert (first.files_seen, first.ingested, first.quarantined) == (3, 30, 0)
+    ingest(str(inbox), str(tmp_path / "wh"))
+    assert warehouse_contents(f"{s3_url}/wh") == warehouse_contents(tmp_path / "wh")
+    again = ingest(f"{s3_url}/inbox", f"{s3_url}/wh")  # each shard as it was: skipped unread
+    assert (again.ingested, again.skipped) == (0, 3)
+    assert not fs.exists(f"{s3_url}/wh/_staging")
 
 
 def test_a_glob_source_ingests_only_the_files_it_matches(prefect_harness, tmp_path):

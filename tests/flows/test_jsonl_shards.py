@@ -1,19 +1,27 @@
 """JSON Lines shards through real flow runs: a shard over the page limit ingested, one
-oversized record quarantined alone, packed shards, a record's site, and reruns that read only
-what a shard gained."""
+oversized record quarantined alone, packed shards, a record's site, reruns that read only
+what a shard gained, and damaged packed shards among other files."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
+import itertools
 import json
+import os
+import random
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 import zstandard
 
 from benchmarks.synthetic_pages import generate_corpus
 from flows.ingest import ingest
-from runtime.shards import Piece
+from runtime.shards import BLOCK, Piece
+from transforms.keys import doc_id
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
@@ -109,3 +117,130 @@ def test_shards_over_the_page_limit_are_ingested_record_by_record(inbox, tmp_pat
     assert (rewritten.ingested, rewritten.quarantined) == (1, 0)
     versions = _table(layout, "SELECT source, max(version) FROM documents GROUP BY source")
     assert versions["crawl/a.jsonl#a0"] == 2 and versions["crawl/a.jsonl#a1"] == 1
+
+
+# --- damaged packed shards ---------------------------------------------------------------
+
+PACK = {
+    ".jsonl.gz": gzip.compress,
+    # with a content checksum, as the zstd command line writes by default
+    ".jsonl.zst": zstandard.ZstdCompressor(write_checksum=True).compress,
+}
+
+
+def _cut(packed: bytes) -> bytes:
+    return packed[: len(packed) * 3 // 4]
+
+
+def _overwritten(packed: bytes) -> bytes:
+    at = len(packed) * 3 // 4
+    return packed[:at] + random.Random(0).randbytes(64) + packed[at + 64 :]
+
+
+def _flipped(packed: bytes) -> bytes:
+    """``packed`` (zstd) with one bit flipped, from three quarters in, where zstd's block
+    checks miss it and only the frame's checksum shows it."""
+    for at in range(len(packed) * 3 // 4, len(packed)):
+        flipped = packed[:at] + bytes([packed[at] ^ 1]) + packed[at + 1 :]
+        try:
+            zstandard.ZstdDecompressor().decompress(flipped)
+        except zstandard.ZstdError as err:
+            if "checksum" in str(err):
+                return flipped
+    raise AssertionError("no such bit")
+
+
+# name: (how it is damaged, whether the records before the damage are kept). A gzip stream
+# damaged in the middle unpacks into garbage that only its CRC shows, and so does a zstd one
+# whose damage zstd's block checks miss (a bit flipped in a literal): where the damage begins
+# cannot be told, so none of their records are kept. A cut stream, or a zstd block found
+# corrupt, keeps what came before.
+DAMAGED = {
+    "cut.jsonl.gz": (_cut, True),
+    "overwritten.jsonl.gz": (_overwritten, False),
+    "cut.jsonl.zst": (_cut, True),
+    "overwritten.jsonl.zst": (_overwritten, True),
+    "flipped.jsonl.zst": (_flipped, False),
+}
+
+
+def _padded(texts: list[str], prefix: str, seed: int) -> list[bytes]:
+    """A line per text, each with about 40 KB of other words beside its page (a corpus's
+    metadata), so that a shard unpacks to 2 MB and its damage lands far from its start."""
+    rng = random.Random(seed)
+    words = "harbour council river budget school report market bridge ferry vote".split()
+    meta = [" ".join(rng.choices(words, k=6000)) for _ in texts]
+    return [
+        _line({"id": f"{prefix}{i}", "text": t, "meta": m})
+        for i, (t, m) in enumerate(zip(texts, meta, strict=True))
+    ]
+
+
+def _unpacked(packed: bytes, suffix: str) -> bytes:
+    """What the library's own reader unpacks of ``packed``, 4 KB at a time, before it stops."""
+    if suffix == ".jsonl.gz":
+        stream: BinaryIO = gzip.GzipFile(fileobj=io.BytesIO(packed))
+    else:
+        stream = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(packed))
+    out = bytearray()
+    with contextlib.suppress(OSError, EOFError, zlib.error, zstandard.ZstdError):
+        while chunk := stream.read(4096):
+            out += chunk
+    return bytes(out)
+
+
+def test_a_damaged_packed_shard_keeps_only_records_known_sound_and_the_run_goes_on(tmp_path):
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "wh"
+    inbox.mkdir()
+    texts = iter(_texts(320))
+    shards: dict[str, list[bytes]] = {}
+    for n, (name, (damage, _)) in enumerate(DAMAGED.items()):
+        shards[name] = _padded([next(texts) for _ in range(60)], f"{n}-", seed=n)
+        suffix = name[name.index(".") :]
+        (inbox / name).write_bytes(damage(PACK[suffix](b"".join(shards[name]))))
+    sound = {
+        f"sound{s}": [_line({"id": f"s{i}", "text": next(texts)}) for i in range(4)] for s in PACK
+    }
+    for name, lines in sound.items():
+        (inbox / name).write_bytes(PACK[name[5:]](b"".join(lines)))
+    (inbox / "plain.jsonl").write_bytes(_shard([next(texts) for _ in range(3)], "p"))
+    (inbox / "page.txt").write_text(next(texts), encoding="utf-8")
+
+    summary = ingest(str(inbox), str(warehouse))
+
+    layout = Layout.at(warehouse)
+    stored = _table(layout, "SELECT source, doc_id FROM documents")
+    quarantined = run_query(layout, "SELECT source, reason, detail FROM quarantine").rows
+    # one row per damaged shard, naming it; no line of garbage quarantined on its own
+    assert sorted((source, reason) for source, reason, _ in quarantined) == [
+        (name, "bad_gzip" if name.endswith(".gz") else "bad_zstd") for name in sorted(DAMAGED)
+    ]
+    for name, _, detail in quarantined:
+        kept = DAMAGED[name][1]
+        assert detail.startswith("damaged stream: ") and ("none of" not in detail) == kept, detail
+    for name, lines in shards.items():
+        suffix = name[name.index(".") :]
+        original = b"".join(lines)
+        unpacked = _unpacked((inbox / name).read_bytes(), suffix)
+        intact = len(os.path.commonprefix([unpacked, original]))
+        ends = list(itertools.accumulate(map(len, lines)))
+        hit = sum(end <= intact for end in ends)  # the record the damage falls in
+        # the damage is as the table says: garbage unpacked, or none
+        garbage = len(unpacked) > intact
+        assert intact > 1.5 * BLOCK and garbage != DAMAGED[name][1], (name, intact, len(unpacked))
+        mine = {s: d for s, d in stored.items() if s.startswith(f"{name}#")}
+        if not DAMAGED[name][1]:
+            assert mine == {}, name
+            continue
+        # a prefix of the shard's records, each stored as it was written, up to the damage
+        # less what unpacking reads at once (at most about a MB)
+        k = len(mine)
+        assert mine == {
+            f"{name}#{json.loads(line)['id']}": doc_id(json.loads(line)["text"].encode())
+            for line in lines[:k]
+        }, name
+        assert k <= hit and intact - (ends[k - 1] if k else 0) < BLOCK, (name, k, hit)
+    # the other files of the run are all stored
+    others = {f"{name}#s{i}" for name in sound for i in range(4)}
+    others |= {f"plain.jsonl#p{i}" for i in range(3)} | {"page.txt"}
+    assert others <= set(stored) and summary.ingested == len(stored)

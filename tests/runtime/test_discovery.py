@@ -1,18 +1,25 @@
 """Discovery's listing and the warehouse state a rerun reuses, without Prefect: the walk's
-stats, the known-paths snapshot a load leaves for the next run, and catalog updates."""
+stats, the known-paths snapshot a load leaves for the next run, catalog updates, and what
+discovery stages of a damaged shard."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import posixpath
 from datetime import UTC, datetime
 
 import pyarrow.parquet as pq
 
+from runtime import discover
 from runtime.discover import walk_parts
+from runtime.shards import whole_shard
 from runtime.sources import Source
 from warehouse import loads, work_plan
 from warehouse.catalog import build_catalog, connect_read_only
 from warehouse.layout import Layout, new_load_id
+from warehouse.work_items import WalkedFile
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -159,3 +166,42 @@ def test_a_catalog_is_rewritten_only_where_a_tables_files_changed(tmp_path):
     with connect_read_only(layout) as con:
         assert con.execute("SELECT count(*) FROM loads").fetchone() == (2,)
         assert con.execute("SELECT count(*) FROM current_documents").fetchone() == (1,)
+
+
+def _found_rows(layout: Layout, load_id: str) -> list[dict]:
+    folder = posixpath.join(layout.staging_dir(load_id), "_found")
+    return [row for path in layout.files(folder) for row in pq.read_table(path).to_pylist()]
+
+
+def test_a_packed_shard_found_damaged_after_rows_were_staged_withdraws_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(discover, "FOUND_ROWS_EVERY", 10)  # staged in parts as it is read
+    inbox, layout = tmp_path / "in", Layout.at(tmp_path / "wh")
+    inbox.mkdir()
+    loads.initialize(layout)
+    data = b"".join(
+        json.dumps({"id": f"r{i}", "text": f"record {i} " + "word " * (i % 50)}).encode() + b"\n"
+        for i in range(2000)
+    )
+    packed = gzip.compress(data)
+    at = len(packed) // 2
+    damaged = {
+        "overwritten.jsonl.gz": packed[:at] + bytes(64) + packed[at + 64 :],  # CRC at the end
+        "cut.jsonl.gz": packed[:at],  # the records before the cut are sound
+    }
+    for name, content in damaged.items():
+        (inbox / name).write_bytes(content)
+    source = Source.at(inbox)
+    for position, (name, content) in enumerate(damaged.items()):
+        load_id = new_load_id()
+        file = WalkedFile(position, name, "jsonl", len(content), None)
+        piece = whole_shard(file, str(inbox / name), len(content), None)
+        broken = discover.discover_chunk([piece], 1, layout, load_id, "000001", source, 10**6)
+        assert broken == [name]
+        rows = _found_rows(layout, load_id)
+        failed = [row for row in rows if row["reason"] is not None]
+        assert [(row["relative"], row["reason"]) for row in failed] == [(name, "bad_gzip")]
+        records = [row["relative"] for row in rows if row["reason"] is None]
+        if name == "cut.jsonl.gz":
+            assert len(records) > 100 and records == [f"{name}#r{i}" for i in range(len(records))]
+        else:
+            assert records == []  # garbage may have parsed as records: none stays

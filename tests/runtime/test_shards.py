@@ -7,6 +7,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
 import zstandard
 
 from runtime.shards import Line, Piece, cut_shard, lines, unpacked, whole_shard
@@ -114,3 +115,20 @@ def test_gzip_and_zstd_shards_stream_the_same_lines(tmp_path):
         piece = whole_shard(_file(path), str(path), None, None)
         assert piece.packed
         assert [(line.no, line.data) for line in _read([piece])] == want, name
+
+
+def test_a_cut_zstd_shard_ends_in_an_error_as_a_cut_gzip_one_does(tmp_path):
+    data = _records(3000)
+    packer = zstandard.ZstdCompressor()
+    two_frames = packer.compress(data[:5000]) + packer.compress(data[5000:])
+    for name, packed in {"s.jsonl.gz": gzip.compress(data), "s.jsonl.zst": two_frames}.items():
+        path = tmp_path / name
+        path.write_bytes(packed[: len(packed) // 2])
+        piece = whole_shard(_file(path), str(path), None, None)
+        read = b""
+        with pytest.raises(EOFError), unpacked(piece) as stream:
+            for line in lines(stream, piece, 10**6):
+                read += line.data or b""
+        assert read and data.startswith(read), name  # whole lines, as they were written
+        path.write_bytes(packed)  # whole, it reads to its end, across its frames
+        assert b"".join(line.data or b"" for line in _read([piece])) == data, name
