@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from transforms.labeler.batch import Floats, PageBatch, PageEvidence, window_sum
+from transforms.labeler.blocks import BLOCK_COLUMNS, BLOCK_GAPS, likely_blocks
 from transforms.labeler.lexicon import LEXICAL_FEATURES, Lexicon
 from transforms.records import Label
 
@@ -276,65 +277,10 @@ def first_stage_matrix(batch: PageBatch, lexicon: Lexicon | None) -> Floats:
     return np.column_stack([cols[name] for name in FIRST_STAGE_FEATURES]).astype(np.float32)
 
 
-def _blocks(batch: PageBatch, size: Floats, likely: npt.NDArray[np.bool_], gap: int) -> list[Floats]:
-    """Where each line stands among its page's blocks of likely lines: runs of lines the first
-    stage finds likely (p >= 0.5), broken where more than ``gap`` unlikely lines part them.
-    Columns: the share of the page's likely words in the nearest block above (or the line's
-    own) and below, how many lines the line lies before or after the largest block (0 inside
-    it), and the page's number of blocks. An article is one large block; a comment thread
-    or a related story written as prose is a smaller block apart from it.
-
-    >>> batch = PageBatch.of([PageEvidence(tuple("abcdef"), (0,) * 6, (0,) * 6)])
-    >>> likely = np.array([True, False, False, False, True, True])
-    >>> size = np.array([10, 1, 1, 1, 20, 10], dtype=np.float32)
-    >>> [c.tolist() for c in _blocks(batch, size, likely, 2)][:3]
-    [[0.25, 0.25, 0.25, 0.25, 0.75, 0.75], [0.25, 0.75, 0.75, 0.75, 0.75, 0.75], [4.0, 3.0, 2.0, 1.0, 0.0, 0.0]]
-    """
-    n = batch.n_lines
-    idx = np.arange(n)
-    at = np.flatnonzero(likely)
-    if len(at) == 0:
-        return [np.zeros(n, np.float32) for _ in BLOCK_COLUMNS]
-    same_page = np.concatenate(([False], batch.page[at[1:]] == batch.page[at[:-1]]))
-    starts = ~same_page | (np.diff(at, prepend=at[0]) - 1 > gap)
-    block = np.cumsum(starts) - 1
-    words = np.bincount(block, weights=size[at])
-    block_page = batch.page[at[starts]]
-    first_line = at[starts]
-    last_line = at[np.concatenate((np.flatnonzero(starts)[1:] - 1, [len(at) - 1]))]
-    n_pages = len(batch.pages)
-    page_words = np.maximum(np.bincount(block_page, weights=words, minlength=n_pages), 1)
-    by_size = np.lexsort((-words, block_page))
-    largest_of = np.full(n_pages, -1)
-    heads = np.concatenate(([True], block_page[by_size][1:] != block_page[by_size][:-1]))
-    largest_of[block_page[by_size][heads]] = by_size[heads]
-    line_block = np.full(n, -1)
-    line_block[at] = block
-    above = np.maximum.accumulate(np.where(likely, idx, -1))
-    above_block = np.where(above >= batch.start, line_block[np.maximum(above, 0)], -1)
-    below = np.minimum.accumulate(np.where(likely, idx, n)[::-1])[::-1]
-    below_block = np.where(below < batch.stop, line_block[np.minimum(below, n - 1)], -1)
-    share = np.concatenate((words, [0.0]))  # block -1 (none) has no words
-    largest = largest_of[batch.page]
-    has = largest >= 0
-    return [
-        (share[above_block] / page_words[batch.page]).astype(np.float32),
-        (share[below_block] / page_words[batch.page]).astype(np.float32),
-        np.clip(np.where(has, first_line[largest], idx) - idx, 0, REACH).astype(np.float32),
-        np.clip(idx - np.where(has, last_line[largest], idx), 0, REACH).astype(np.float32),
-        np.bincount(block_page, minlength=n_pages)[batch.page].astype(np.float32),
-    ]
-
-
-BLOCK_COLUMNS = ("share_above", "share_below", "before_largest", "after_largest", "page_blocks")
-# Gaps of unlikely lines that part two blocks: a caption or a subheading, or a whole widget.
-BLOCK_GAPS = (2, 6)
-
-
 def second_stage_matrix(batch: PageBatch, first: Floats, p: Floats) -> Floats:
     """The first stage's features and its probabilities ``p``, with the neighbours' view of
     them: the mean over windows, the nearest likely line above and below, the page's mean,
-    and the line's place among the page's blocks of likely lines (``_blocks``)."""
+    and the line's place among the page's blocks of likely lines (``blocks``)."""
     extra = [p, _shift(p, batch, -1, 0.0), _shift(p, batch, 1, 0.0)]
     ones = np.ones_like(p)
     likely = (p >= 0.5).astype(np.float32)
@@ -349,7 +295,8 @@ def second_stage_matrix(batch: PageBatch, first: Floats, p: Floats) -> Floats:
     ]
     size = first[:, FIRST_STAGE_FEATURES.index("size")]
     for gap in BLOCK_GAPS:
-        extra += _blocks(batch, size, likely > 0, gap)
+        above, below, before, after, blocks = likely_blocks(batch, size, likely > 0, gap)
+        extra += [above, below, _reach(before), _reach(after), blocks]
     return np.column_stack([first, *extra]).astype(np.float32)
 
 
