@@ -63,6 +63,17 @@ JOIN (SELECT * FROM bands WHERE hash(band, bucket) % {parts} = {part}) AS e USIN
 WHERE n.body_key <> e.body_key
 """
 
+# A new body whose key is a final body's (after site evidence), as a candidate with itself:
+# the same final body can be that of several articles whose labeler's bodies differ (copies
+# that each kept their own site's chrome), or the labeler's body of another; equal keys share
+# every bucket but are no pair of ``CANDIDATES_SQL``. ``LABELER_PAIRS_SQL`` turns it into the
+# pairs of the labeler's keys of the articles that have that body. (Band 0: one row a body.)
+SELF_CANDIDATES_SQL = """
+INSERT INTO candidate_pairs
+SELECT DISTINCT body_key, body_key FROM read_parquet({new_bands})
+WHERE band = 0 AND body_key IN (SELECT body_key FROM final_signatures)
+"""
+
 # Every candidate with its estimated Jaccard similarity and the word counts of both bodies
 # (of any version that has the body, as the labeler cleaned it or after site evidence: equal
 # body keys are equal folded texts);
@@ -195,12 +206,14 @@ def _verified_pairs(con: duckdb.DuckDBPyConnection, load_id: str) -> pa.Table:
 
 
 def _find_candidates(con: duckdb.DuckDBPyConnection, new_bands: str) -> None:
-    """Fill the temporary table ``candidate_pairs`` with the body pairs sharing a band bucket."""
+    """Fill the temporary table ``candidate_pairs`` with the body pairs sharing a band bucket,
+    and each new body that is a final body with itself (``SELF_CANDIDATES_SQL``)."""
     row = con.execute(f"SELECT count(*) FROM read_parquet({new_bands})").fetchone()
     parts = max(1, -(-int(row[0] if row else 0) // BAND_ROWS_PER_PART))
     con.execute("CREATE TEMP TABLE candidate_pairs (body_key_a VARCHAR, body_key_b VARCHAR)")
     for part in range(parts):
         con.execute(CANDIDATES_SQL.format(new_bands=new_bands, parts=parts, part=part))
+    con.execute(SELF_CANDIDATES_SQL.format(new_bands=new_bands))
 
 
 def stored_duplicates(layout: Layout) -> int:
