@@ -83,7 +83,8 @@ def _find_candidates(
     con: duckdb.DuckDBPyConnection, layout: Layout, new_bands: Sequence[str]
 ) -> None:
     """Fill the temporary table ``candidate_pairs`` with the body pairs sharing a band bucket
-    with the bands of the files ``new_bands``."""
+    with the bands of the files ``new_bands``, and each new body that is a final body with
+    itself (``dedup_self_candidates.sql``)."""
     rows = sum(read_metadata(layout, path).num_rows for path in new_bands)
     parts = max(1, -(-rows // BAND_ROWS_PER_PART))
     create, insert = statements("dedup_candidates.sql")
@@ -91,6 +92,7 @@ def _find_candidates(
     files = [layout.sql_path(p) for p in new_bands]
     for part in range(parts):
         con.execute(insert, {"new_bands": files, "parts": parts, "part": part})
+    con.execute(sql_file("dedup_self_candidates.sql"), {"new_bands": files})
 
 
 def stored_duplicates(layout: Layout) -> int:
