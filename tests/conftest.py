@@ -217,6 +217,14 @@ def left_behind(command: list[str], env: dict[str, str], stop: int, spawned: int
     return [f"{pid} {cmdline(pid)}" for pid in sorted(started) if alive(pid)]
 
 
+@pytest.fixture(scope="session")
+def long_inbox(tmp_path_factory) -> Path:
+    """4,501 pages: a run of about 15 s, so a stop lands in the middle of it. Read only."""
+    inbox = tmp_path_factory.mktemp("long") / "inbox"
+    write_corpus(inbox, n_sites=30, pages_per_site=150)
+    return inbox
+
+
 STOPS = pytest.mark.parametrize(
     "stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "Ctrl-C", "SIGKILL"]
 )

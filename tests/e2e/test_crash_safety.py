@@ -131,14 +131,6 @@ def _nothing_left_over(killed: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def long_inbox(tmp_path_factory) -> Path:
-    """4,501 pages: a run of about 15 s, so a stop lands in the middle of it."""
-    inbox = tmp_path_factory.mktemp("long") / "inbox"
-    write_corpus(inbox, n_sites=30, pages_per_site=150)
-    return inbox
-
-
-@pytest.fixture(scope="module")
 def embedded_env(tmp_path_factory) -> dict[str, str]:
     """No PREFECT_API_URL: each `pagewash run` starts Prefect's embedded server (in its own
     PREFECT_HOME, kept warm for the next test)."""

@@ -16,7 +16,6 @@ from tests.conftest import (
     article_count,
     left_behind,
     wait_for,
-    write_corpus,
 )
 from warehouse.layout import Layout
 from warehouse.query import run_query
@@ -52,13 +51,12 @@ def test_served_schedule_picks_up_files_dropped_into_the_inbox(tmp_path, prefect
 
 
 @STOPS
-def test_no_process_outlives_a_stopped_serve(tmp_path, prefect_server, stop):
+def test_no_process_outlives_a_stopped_serve(tmp_path, long_inbox, prefect_server, stop):
     """Stopped mid-run (SIGTERM, Ctrl-C or SIGKILL), `pagewash serve` leaves no flow-run
     process, pool worker or resource tracker behind: each is gone within 5 s."""
-    inbox = tmp_path / "inbox"
     # 4,501 pages: a run of about 15 s, which an orphaned flow-run process would finish
-    write_corpus(inbox, n_sites=30, pages_per_site=150)
-    command = [PAGEWASH, "serve", str(inbox), "--warehouse", str(tmp_path / "wh"), "--every", "3"]
+    inbox, warehouse = str(long_inbox), str(tmp_path / "wh")
+    command = [PAGEWASH, "serve", inbox, "--warehouse", warehouse, "--every", "3"]
     env = {**os.environ, "PREFECT_API_URL": prefect_server, "PAGEWASH_WORKERS": "2"}
     # Prefect's runner spawns the flow-run process with multiprocessing; it spawns 2 workers
     assert left_behind(command, env, stop, spawned=3) == []
