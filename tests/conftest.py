@@ -31,6 +31,37 @@ SAMPLES = REPO / "samples"
 SEEDS = REPO.parent / "shared" / "seeds"
 PAGEWASH = str(Path(sys.executable).with_name("pagewash"))
 
+# Under `make test` (pytest-xdist, `--dist loadgroup`) whole modules go to one worker, so a
+# module's fixtures are built once; a module may name a group of its own instead (the
+# deployment package shares one deploy). Groups are handed out in collection order: the
+# longest modules (measured, each a minute or more on the 2-core machines) first, then the
+# other slow ones, so that no long module starts last while the other worker sits idle.
+LONGEST_FIRST = (
+    "tests/transforms/test_quality_floor.py",
+    "tests/e2e/test_crash_safety.py",
+    "tests/flows/test_maintenance.py",
+    "tests/e2e/deployment/",
+    "tests/e2e/test_serve.py",
+)
+
+
+def _schedule_rank(item: pytest.Item) -> tuple[int, int]:
+    path = item.nodeid.split("::")[0]
+    for rank, prefix in enumerate(LONGEST_FIRST):
+        if path.startswith(prefix):
+            return (0, rank)
+    return (1, 0) if item.get_closest_marker("slow") else (2, 0)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("dist", "no") != "loadgroup":
+        return
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    items.sort(key=_schedule_rank)  # stable: each module keeps its own order
+
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
