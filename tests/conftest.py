@@ -31,17 +31,21 @@ SAMPLES = REPO / "samples"
 SEEDS = REPO.parent / "shared" / "seeds"
 PAGEWASH = str(Path(sys.executable).with_name("pagewash"))
 
-# Under `make test` (pytest-xdist, `--dist loadgroup`) whole modules go to one worker, so a
-# module's fixtures are built once; a module may name a group of its own instead (the
-# deployment package shares one deploy). Groups are handed out in collection order: the
-# longest modules (measured, each a minute or more on the 2-core machines) first, then the
-# other slow ones, so that no long module starts last while the other worker sits idle.
+# Under `make test` (pytest-xdist, `--dist loadscope`) each module runs whole on one worker,
+# so its module fixtures are built once; so does each package of SHARED_PACKAGES, whose
+# modules share package fixtures (one deploy). Whole modules are handed out in collection
+# order (`--no-loadscope-reorder`), which workers sort: the longest (measured, each a minute
+# or more on the 2-core machines) first, then the other slow ones, so that no long module
+# starts last while the other worker sits idle.
+SHARED_PACKAGES = ("tests/e2e/deployment/",)
 LONGEST_FIRST = (
     "tests/transforms/test_quality_floor.py",
-    "tests/e2e/test_crash_safety.py",
     "tests/flows/test_maintenance.py",
     "tests/e2e/deployment/",
+    "tests/e2e/test_killed_runs.py",
     "tests/e2e/test_serve.py",
+    "tests/e2e/test_stopped_runs.py",
+    "tests/e2e/test_killed_shard_runs.py",
 )
 
 
@@ -53,14 +57,26 @@ def _schedule_rank(item: pytest.Item) -> tuple[int, int]:
     return (1, 0) if item.get_closest_marker("slow") else (2, 0)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("dist", "no") != "loadgroup":
-        return
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-    items.sort(key=_schedule_rank)  # stable: each module keeps its own order
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # only under xdist: alone, the usual order
+        items.sort(key=_schedule_rank)  # stable: each module keeps its own order
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's `loadscope` with SHARED_PACKAGES as one scope each. (Its `loadgroup`, which
+    would read `xdist_group` marks, groups nothing under pytest 9.2: xdist 3.8 renames the
+    items through an attribute pytest no longer reads.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedPackageScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return next((p for p in SHARED_PACKAGES if module.startswith(p)), module)
+
+    return SharedPackageScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 The pool, the deployments, the worker and one triggered ingest run are package fixtures, so
 their cost (about a minute) is paid once for every test in the package's modules (which run
-on one xdist worker: their ``xdist_group``).
+on one xdist worker: ``SHARED_PACKAGES`` in tests/conftest.py).
 """
 
 from __future__ import annotations

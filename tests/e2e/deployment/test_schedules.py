@@ -20,7 +20,7 @@ from tests.e2e.deployment.server_api import (
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deployment")]
+pytestmark = pytest.mark.slow
 
 
 def test_deploy_puts_the_hourly_cron_schedule_on_the_server_calendar(deployed):

@@ -14,7 +14,7 @@ from tests.e2e.deployment.server_api import post, run_logs, start_run, trigger, 
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deployment")]
+pytestmark = pytest.mark.slow
 
 
 def test_triggered_deployment_runs_on_a_worker_and_fills_the_warehouse(deployed, ingest_run):

@@ -17,7 +17,7 @@ from tests.e2e.deployment.server_api import Deployed, post
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("deployment")]
+pytestmark = pytest.mark.slow
 
 TEST_OUTPUT = REPO / "test-output"
 # As root on these machines: no sandbox, no GPU, and none of Chromium's own connections out
