@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 
+import httpx
 import pytest
 
 from tests.conftest import (
@@ -21,6 +22,19 @@ from warehouse.layout import Layout
 from warehouse.query import run_query
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def no_served_deployment_yet(prefect_server) -> None:
+    """Each test serves a deployment of its own. `pagewash serve` always deploys
+    `ingest/pagewash-serve` with a limit of one run at a time, and a run that an earlier
+    test's stop cut short holds that one slot until its lease expires (Prefect's default:
+    300 s): the next test's runs would wait for it, on a loaded machine past their 120-180 s."""
+    response = httpx.get(f"{prefect_server}/deployments/name/ingest/pagewash-serve", timeout=30)
+    if response.status_code != 404:
+        response.raise_for_status()
+        deleted = httpx.delete(f"{prefect_server}/deployments/{response.json()['id']}")
+        deleted.raise_for_status()
 
 
 def test_served_schedule_picks_up_files_dropped_into_the_inbox(tmp_path, prefect_server):
