@@ -10,11 +10,11 @@ import numpy as np
 
 from tests.conftest import REPO, SAMPLES
 from transforms.cleaning import build_documents, read_document
-from transforms.labeler import decide, read_page
-from transforms.labeler.batch import PageBatch
+from transforms.labeler import decide, kept_lines, read_page
+from transforms.labeler.batch import PageBatch, PageEvidence
 from transforms.labeler.features import first_stage_matrix
 from transforms.labeler.lexicon import Lexicon
-from transforms.labeler.model import LEXICON, MODEL_DIR, THRESHOLD
+from transforms.labeler.model import LEXICON, MODEL_DIR
 from transforms.records import Label
 
 
@@ -38,14 +38,31 @@ def test_a_pages_features_do_not_depend_on_its_neighbours_in_the_batch():
     np.testing.assert_array_equal(together, alone)
 
 
-def test_kept_lines_are_those_the_model_scores_at_or_over_the_threshold():
-    # but the rules' title and a teaser the rules found repeated in the body, at any score
-    for doc in decide(_sample_pages()):
-        for label, p in zip(doc.labels, doc.p_content, strict=True):
-            if p is not None and label is Label.CONTENT:
-                assert p >= THRESHOLD
-            elif p is not None and label not in (Label.TITLE, Label.TEASER):
-                assert p < THRESHOLD
+def test_a_page_keeps_its_most_likely_lines_down_to_one_cut():
+    # every kept line scores at least as high as every line the model removed (the rules'
+    # title and a teaser found repeated in the body are out at any score)
+    docs = decide(_sample_pages())
+    never = (Label.TITLE, Label.TEASER)
+    cuts = 0
+    for doc in docs:
+        scored = [(label, p) for label, p in zip(doc.labels, doc.p_content, strict=True)
+                  if p is not None and label not in never]  # fmt: skip
+        kept = [p for label, p in scored if label is Label.CONTENT]
+        removed = [p for label, p in scored if label is not Label.CONTENT]
+        if kept and removed:
+            cuts += 1
+            assert min(kept) >= max(removed)
+    assert cuts > len(docs) / 2
+
+
+def test_the_cut_weighs_expected_precision_against_expected_recall():
+    page = PageEvidence(["a long clear line of the story"] * 3 + ["Share this", "maybe a line"],
+                        [0] * 5, [0] * 5)  # fmt: skip
+    confident = np.array([0.97, 0.96, 0.95, 0.02, 0.3])
+    assert kept_lines(page, confident).tolist() == [True, True, True, False, False]
+    # the same guess (0.3) is kept where nothing on the page is confident
+    unsure = np.array([0.45, 0.4, 0.42, 0.02, 0.3])
+    assert kept_lines(page, unsure).tolist() == [True, True, True, False, True]
 
 
 def test_html_and_text_pages_are_decided_in_one_batch():
