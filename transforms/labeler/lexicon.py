@@ -51,7 +51,7 @@ LEXICAL_FEATURES = (
 
 def line_words(text: str) -> list[str]:
     """The words of a line, as the lexicon reads them (see the module's rule), in order."""
-    words = [_DIGIT.sub("0", w) for w in _WORD.findall(text.lower())[:MAX_WORDS]]
+    words = _WORD.findall(_DIGIT.sub("0", text.lower()))[:MAX_WORDS]
     pairs = (f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     return list(dict.fromkeys([*words, *pairs]))
 
@@ -71,13 +71,19 @@ class WordIds:
         ``grow``)."""
         ids: list[int] = []
         counts: list[int] = []
-        for text in texts:
-            words = line_words(text)
-            counts.append(len(words))
-            if grow:
+        if grow:
+            for text in texts:
+                words = line_words(text)
+                counts.append(len(words))
                 ids.extend(vocabulary.setdefault(w, len(vocabulary)) for w in words)
-            else:
-                ids.extend(vocabulary.get(w, -1) for w in words)
+        else:
+            known: dict[str, list[int]] = {}  # a line seen before in this run: looked up once
+            for text in texts:
+                line_ids = known.get(text)
+                if line_ids is None:
+                    line_ids = known[text] = [vocabulary.get(w, -1) for w in line_words(text)]
+                counts.append(len(line_ids))
+                ids.extend(line_ids)
         per_line = np.array(counts, dtype=np.int64)
         return WordIds(
             np.array(ids, dtype=np.int64), np.repeat(np.arange(len(counts)), per_line), per_line
