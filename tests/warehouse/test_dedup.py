@@ -16,11 +16,9 @@ from benchmarks.synthetic_pages import new_article, site_template
 from flows.ingest import ingest
 from transforms.body_fingerprint import (
     NEAR_THRESHOLD,
-    estimated_containment,
     estimated_similarity,
     fingerprint,
     is_near_duplicate,
-    shingle_count,
 )
 from transforms.clusters import Member, canonical_documents
 from warehouse.layout import Layout
@@ -31,7 +29,7 @@ def _body(paragraphs: tuple[str, ...]) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _long_article(seed: int):
+def long_article(seed: int):
     rng = random.Random(seed)
     while len((article := new_article(rng, "en")).paragraphs) < 4:
         pass
@@ -42,7 +40,7 @@ def _long_article(seed: int):
 def test_an_edited_copy_stays_above_the_threshold_and_shares_a_band(edit):
     found = 0
     for seed in range(50):
-        article = _long_article(seed)
+        article = long_article(seed)
         copy = EDITS[edit](random.Random(seed), article)
         a, b = fingerprint(_body(article.paragraphs)), fingerprint(_body(copy.paragraphs))
         assert a is not None and b is not None
@@ -53,7 +51,7 @@ def test_an_edited_copy_stays_above_the_threshold_and_shares_a_band(edit):
 
 
 def test_unrelated_articles_are_far_apart_and_rarely_share_a_band():
-    bodies = [_body(_long_article(seed).paragraphs) for seed in range(60)]
+    bodies = [_body(long_article(seed).paragraphs) for seed in range(60)]
     prints = [fp for fp in map(fingerprint, bodies) if fp is not None]
     shared = 0
     for i, a in enumerate(prints):
@@ -76,7 +74,7 @@ def test_a_copy_with_30_percent_extra_chrome_lines_is_merged(edit):
     merged = 0
     for seed in range(50):
         rng = random.Random(seed)
-        article = _long_article(seed)
+        article = long_article(seed)
         original, _ = with_leftovers(rng, site_template(rng, 1), article, 0.1)
         copy, share = with_leftovers(rng, site_template(rng, 2), EDITS[edit](rng, article), 0.3)
         assert 0.3 <= share < 0.45
@@ -97,7 +95,7 @@ def test_a_round_up_quoting_a_short_article_whole_is_not_merged():
 def test_a_follow_up_reusing_one_paragraph_is_not_merged():
     for seed in range(50):
         rng = random.Random(1000 + seed)
-        article = _long_article(seed)
+        article = long_article(seed)
         while len((fresh := new_article(rng, "en")).paragraphs) < 3:
             pass
         follow_up = (article.paragraphs[1], *fresh.paragraphs)
@@ -252,124 +250,3 @@ def test_copies_with_leftover_chrome_merge_and_near_misses_do_not(tmp_path):
     for doc, p in page.items():
         told.setdefault(p.story, set()).add(survivor.get(doc, doc))
     assert sum(len(s) > 1 for s in told.values()) <= 1, told  # recall: stories stay whole
-
-
-# A story two sites carry, and each site's own lines that the labeler keeps in every body (an
-# "about us" blurb in prose: one page alone cannot tell it from article text). The blurbs make
-# the labeler's bodies of the two copies too different to be near duplicates; site evidence
-# removes them, as they recur on every page of their site. With two lines a site, the blurbs
-# are about two thirds of the story's length, so each final body is also a near duplicate of
-# the other copy's labeler's body; with four, longer than the story, only the two final
-# bodies, equal, match.
-CARRIED_TITLE = "Harbour board to rebuild the north pier"
-CARRIED_STORY = (
-    "The harbour board agreed on Tuesday to rebuild the north pier before the autumn storms, "
-    "after divers found that two of its oldest pillars had cracked below the waterline.",
-    "Work will close the pier to fishing boats for eleven weeks; the board said the boats "
-    "would moor at the ferry quay, where a temporary pontoon is being towed from Linden.",
-    "Fishermen at the meeting asked who would pay for the extra fuel of the longer trip, "
-    "and the chair promised an answer at the next session, on the first Monday of June.",
-)
-OWN_LINES = {
-    "alpha.example": (
-        "The Alpha Courier has reported on the towns of the estuary since 1998, and its "
-        "reporters live in the villages they write about, from the old mill to the lighthouse.",
-        "Our newsroom is owned by a trust of its readers, who elect its board each spring and "
-        "who keep its stories free to read for everyone on the coast and beyond it.",
-        "Readers who want to help can join the Friends of the Courier, who meet in the library "
-        "on the last Thursday of every month to plan the next season of talks.",
-        "The Courier's archive of photographs, from the flood of 1953 to the new bridge, is "
-        "kept at the town museum and can be seen there on weekday afternoons.",
-    ),
-    "beta.example": (
-        "Beta Weekly began as a single printed sheet handed out at the market on Saturdays, "
-        "and it still keeps a stall there where readers can bring their questions in person.",
-        "Every week our volunteers check each figure we print against the council's own "
-        "papers, and we publish every correction at the top of the story it belongs to.",
-        "Beta Weekly is printed on recycled paper at the old mill, and each copy left over at "
-        "the end of the week is collected and returned to be used again.",
-        "Our editors take turns answering letters from readers, and the most asked question "
-        "of the month is answered in full on the back page of each issue.",
-    ),
-}
-
-
-def _write_site(
-    folder: Path, site: str, stories: list[tuple[str, tuple[str, ...]]], own: tuple[str, ...]
-) -> None:
-    """One text page per story under ``folder/site``: the site's name, the title, the story with
-    the site's ``own`` lines after its first paragraph and at its end, then footer lines."""
-    for n, (title, paragraphs) in enumerate(stories):
-        body = [paragraphs[0], *own[:1], *paragraphs[1:], *own[1:]]
-        lines = [site.split(".")[0].title(), title, *body, "Share this:", "Back to top"]
-        path = folder / site / f"page{n}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
-
-
-@pytest.mark.slow
-@pytest.mark.usefixtures("prefect_harness")
-@pytest.mark.parametrize("n_own", [2, 4], ids=["blurbs-shorter", "blurbs-longer"])
-def test_copies_too_different_before_site_evidence_merge_on_their_final_bodies(tmp_path, n_own):
-    inbox, warehouse = tmp_path / "inbox", tmp_path / "wh"
-    own_lines = {site: lines[:n_own] for site, lines in OWN_LINES.items()}
-    for k, site in enumerate(sorted(own_lines)):
-        own = [_long_article(seed) for seed in range(10 * k, 10 * k + 5)]
-        stories = [(CARRIED_TITLE, CARRIED_STORY), *((a.title, a.paragraphs) for a in own)]
-        _write_site(inbox, site, stories, own_lines[site])
-    ingest(str(inbox), str(warehouse))
-
-    docs = dict(q(warehouse, "SELECT source, doc_id FROM articles"))
-    alpha, beta = docs["alpha.example/page0.txt"], docs["beta.example/page0.txt"]
-    # the labeler kept each site's own lines, and with them the two bodies' stored signatures
-    # fail the near-duplicate test: the first matching cannot pair them
-    first = {
-        d: (body, n)
-        for d, body, n in q(warehouse, "SELECT doc_id, body, n_words FROM labeled_articles")
-    }
-    for doc, site in ((alpha, "alpha.example"), (beta, "beta.example")):
-        assert all(line in first[doc][0] for line in own_lines[site]), doc
-    signature = dict(q(warehouse, "SELECT doc_id, signature FROM signatures"))
-    jaccard = estimated_similarity(tuple(signature[alpha]), tuple(signature[beta]))
-    assert not is_near_duplicate(jaccard, first[alpha][1], first[beta][1])
-    # site evidence removed them from every page of both sites, and the final bodies were
-    # fingerprinted: there the two copies are one body
-    final = dict(q(warehouse, "SELECT doc_id, body FROM articles"))
-    assert final[alpha] == final[beta] == "\n\n".join(CARRIED_STORY)
-    assert not any(line in body for body in final.values() for lines in own_lines.values()
-                   for line in lines)  # fmt: skip
-    fingerprinted = q(warehouse, "SELECT doc_id FROM final_signatures")
-    assert {alpha, beta} <= {doc for (doc,) in fingerprinted}
-    # so they are one story: a duplicate of the other, scored on the labeler's bodies
-    (row,) = q(warehouse, DUPLICATES)
-    assert {row[0], row[1]} == {alpha, beta} and row[2] == "near", row
-    assert row[3] == pytest.approx(
-        estimated_containment(jaccard, *(shingle_count(first[d][1]) for d in row[:2])), abs=1e-6
-    )
-    unique = q(warehouse, "SELECT doc_id, n_copies FROM unique_articles WHERE n_copies > 1")
-    assert unique == [(row[1], 2)]
-    assert len(q(warehouse, "SELECT 1 FROM unique_articles")) == 11
-
-
-@pytest.mark.slow
-@pytest.mark.usefixtures("prefect_harness")
-@pytest.mark.parametrize("last", ["plain", "with-blurbs"])
-def test_a_copy_equal_to_other_copies_final_bodies_merges_whichever_load_brings_it(tmp_path, last):
-    """A third copy, on a site without blurbs, whose labeler's body is the other two copies'
-    final body: one story, whether it comes before them or after."""
-    folders = {"with-blurbs": tmp_path / "with-blurbs", "plain": tmp_path / "plain"}
-    for k, site in enumerate([*sorted(OWN_LINES), "gamma.example"]):
-        own = [_long_article(seed) for seed in range(10 * k, 10 * k + 5)]
-        stories = [(CARRIED_TITLE, CARRIED_STORY), *((a.title, a.paragraphs) for a in own)]
-        blurbs = OWN_LINES.get(site, ())
-        _write_site(folders["with-blurbs" if blurbs else "plain"], site, stories, blurbs)
-    warehouse = tmp_path / "wh"
-    for name in sorted(folders, key=lambda name: name == last):
-        ingest(str(folders[name]), str(warehouse))
-
-    docs = dict(q(warehouse, "SELECT source, doc_id FROM articles"))
-    copies = {docs[f"{site}/page0.txt"] for site in [*OWN_LINES, "gamma.example"]}
-    rows = q(warehouse, DUPLICATES)
-    assert len(rows) == 2 and {r[0] for r in rows} | {r[1] for r in rows} == copies, rows
-    assert len({r[1] for r in rows}) == 1  # one survivor
-    assert q(warehouse, "SELECT n_copies FROM unique_articles WHERE n_copies > 1") == [(3,)]
