@@ -112,8 +112,45 @@ def run_logs(api: str, run_id: str) -> list[dict[str, Any]]:
     return post(api, "/logs/filter", body)
 
 
+def settle(deployed: Deployed, deployment_id: str, seconds: float = 240) -> None:
+    """Until no run of the deployment is unfinished (and none has been for ``QUIET`` s): each
+    Running one waited on, each Scheduled one cancelled.
+
+    A schedule switched off deletes only the runs it booked for later: a tick already due
+    stays Scheduled, and the worker starts it a poll later. That tick once held
+    scheduled-ingest's one slot (``CANCEL_NEW``) when the next test triggered the deployment,
+    whose run then landed Cancelled ('Deployment concurrency limit reached.'). A Scheduled run
+    is cancelled through the server's rules, not deleted: should the worker make it Pending
+    first, it holds the slot, and only a state change releases it (a deleted run keeps it for
+    the lease's 300 s)."""
+    deadline = time.monotonic() + seconds
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < QUIET:
+        unfinished = [
+            run
+            for run in deployment_runs(deployed.api, deployment_id)
+            if run["state"]["type"] in UNFINISHED
+        ]
+        if unfinished:
+            quiet_since = time.monotonic()
+        for run in unfinished:
+            if run["state"]["type"] == "SCHEDULED":
+                cancelled = {"state": {"type": "CANCELLED", "message": "settled by the tests"}}
+                post(deployed.api, f"/flow_runs/{run['id']}/set_state", cancelled)
+        states = [(run["name"], run["state"]["name"]) for run in unfinished]
+        assert time.monotonic() < deadline, f"runs still unfinished after {seconds} s: {states}"
+        time.sleep(1)
+
+
+# Two of the scheduler's 2 s loops (tests/conftest.py): a tick it was booking as its schedule
+# was switched off shows up within them.
+QUIET = 4
+
+
 def start_run(deployed: Deployed, name: str, *parameters: str) -> str:
-    """`prefect deployment run NAME -p key=value ...`, as the README does; the run's id."""
+    """`prefect deployment run NAME -p key=value ...`, as the README does, once no other run
+    of NAME is unfinished (``settle``); the run's id."""
+    settle(deployed, deployed.deployments[name]["id"])
     args = [item for parameter in parameters for item in ("-p", parameter)]
     out = prefect_cli(deployed.env, "deployment", "run", name, *args)
     run_id = re.search(r"UUID: ([0-9a-f-]{36})", out)
