@@ -39,13 +39,14 @@ PAGEWASH = str(Path(sys.executable).with_name("pagewash"))
 # starts last while the other worker sits idle.
 SHARED_PACKAGES = ("tests/e2e/deployment/",)
 LONGEST_FIRST = (
-    "tests/transforms/test_quality_floor.py",
+    "tests/e2e/test_killed_runs.py",
     "tests/flows/test_maintenance.py",
     "tests/e2e/deployment/",
-    "tests/e2e/test_killed_runs.py",
+    "tests/e2e/test_object_store.py",
     "tests/e2e/test_serve.py",
-    "tests/e2e/test_stopped_runs.py",
     "tests/e2e/test_killed_shard_runs.py",
+    "tests/flows/test_bad_inputs.py",
+    "tests/e2e/test_stopped_runs.py",
 )
 
 
