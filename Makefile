@@ -17,8 +17,14 @@ demo: $(INSTALLED)  ## ingest the bundled samples into ./data/warehouse and show
 	$(BIN)/pagewash run samples
 	$(BIN)/pagewash query "SELECT site, title, n_words, n_copies FROM unique_articles ORDER BY site, source"
 
+# The suite on 2 pytest-xdist workers (these machines have 2 cores): much of it waits on
+# servers, schedules and child processes, which the other worker fills. A module runs whole
+# on one worker, in the order tests/conftest.py gives (the longest first).
+# --durations=20: every log (CI's too) lists the 20 slowest tests, to keep the suite's time in view.
+TEST_WORKERS ?= 2
+
 test: $(INSTALLED) lint browser  ## lint, type-check and run every test
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=20
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

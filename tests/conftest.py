@@ -31,6 +31,54 @@ SAMPLES = REPO / "samples"
 SEEDS = REPO.parent / "shared" / "seeds"
 PAGEWASH = str(Path(sys.executable).with_name("pagewash"))
 
+# Under `make test` (pytest-xdist, `--dist loadscope`) each module runs whole on one worker,
+# so its module fixtures are built once; so does each package of SHARED_PACKAGES, whose
+# modules share package fixtures (one deploy). Whole modules are handed out in collection
+# order (`--no-loadscope-reorder`), which workers sort: the longest (measured, each a minute
+# or more on the 2-core machines) first, then the other slow ones, so that no long module
+# starts last while the other worker sits idle.
+SHARED_PACKAGES = ("tests/e2e/deployment/",)
+LONGEST_FIRST = (
+    "tests/e2e/test_killed_runs.py",
+    "tests/flows/test_maintenance.py",
+    "tests/e2e/deployment/",
+    "tests/e2e/test_object_store.py",
+    "tests/e2e/test_serve.py",
+    "tests/e2e/test_killed_shard_runs.py",
+    "tests/flows/test_bad_inputs.py",
+    "tests/e2e/test_stopped_runs.py",
+)
+
+
+def _schedule_rank(item: pytest.Item) -> tuple[int, int]:
+    path = item.nodeid.split("::")[0]
+    for rank, prefix in enumerate(LONGEST_FIRST):
+        if path.startswith(prefix):
+            return (0, rank)
+    return (1, 0) if item.get_closest_marker("slow") else (2, 0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # only under xdist: alone, the usual order
+        items.sort(key=_schedule_rank)  # stable: each module keeps its own order
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's `loadscope` with SHARED_PACKAGES as one scope each. (Its `loadgroup`, which
+    would read `xdist_group` marks, groups nothing under pytest 9.2: xdist 3.8 renames the
+    items through an attribute pytest no longer reads.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedPackageScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return next((p for p in SHARED_PACKAGES if module.startswith(p)), module)
+
+    return SharedPackageScheduling(config, log)
+
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
@@ -215,6 +263,14 @@ def left_behind(command: list[str], env: dict[str, str], stop: int, spawned: int
             process.kill()
     wait_for(lambda: not any(alive(pid) for pid in started), 5)
     return [f"{pid} {cmdline(pid)}" for pid in sorted(started) if alive(pid)]
+
+
+@pytest.fixture(scope="session")
+def long_inbox(tmp_path_factory) -> Path:
+    """4,501 pages: a run of about 15 s, so a stop lands in the middle of it. Read only."""
+    inbox = tmp_path_factory.mktemp("long") / "inbox"
+    write_corpus(inbox, n_sites=30, pages_per_site=150)
+    return inbox
 
 
 STOPS = pytest.mark.parametrize(

@@ -1,17 +1,22 @@
 """Train the line model on the WCXB development pages and measure it by site-grouped CV.
 
 ``python -m training.train`` (``make train``) writes the two stages into
-``transforms/labeler/model/``; ``python -m benchmarks.real_pages`` prints the same training's
-figures, cross-validated by site, beside other cleaners.
+``transforms/labeler/model/``, and the same training without one fold's sites into
+``training/held_out_model/`` (for the suite's floor on real pages it never saw);
+``python -m benchmarks.real_pages`` prints the same training's figures, cross-validated by
+site, beside other cleaners.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import time
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
@@ -36,7 +41,7 @@ from transforms.labeler.lexicon import (
     batch_texts,
     lexical_columns,
 )
-from transforms.labeler.model import LEXICON, MODEL_DIR, STAGES
+from transforms.labeler.model import LEXICON, MODEL_DIR, STAGES, model_version
 from transforms.records import Rejection
 
 FOLDS = 5
@@ -67,6 +72,17 @@ WORD_GROUPS = 5
 # A word's counts are smoothed toward the share of article lines by this many lines.
 WORD_SMOOTHING = 5.0
 _LEXICAL = [FIRST_STAGE_FEATURES.index(name) for name in LEXICAL_FEATURES]
+# The shipped model's training again without this fold's sites, written beside it by the same
+# run: tests/transforms/test_quality_floor.py scores it on those sites' pages, which it never
+# saw, without training in the suite. Its record names the shipped model it was trained with.
+HELD_OUT_FOLD = 0
+HELD_OUT_DIR = Path(__file__).parent / "held_out_model"
+HELD_OUT_RECORD = "trained_with.json"
+
+
+def fold_of_site(site: str) -> int:
+    """A real site's fold (each site's pages in one fold); -1 for generated pages (no site)."""
+    return zlib.crc32(site.encode()) % FOLDS if site else -1
 
 
 @dataclass
@@ -89,7 +105,7 @@ class Corpus:
 
     def fold_of_page(self) -> np.ndarray:
         """Each page's fold, by its site (-1, no fold, for generated pages)."""
-        return np.array([zlib.crc32(p.site.encode()) % FOLDS if p.site else -1 for p in self.pages])
+        return np.array([fold_of_site(p.site) for p in self.pages])
 
     def word_group_of_line(self) -> np.ndarray:
         """Each line's group of sites for weighing words (``WORD_GROUPS``)."""
@@ -269,13 +285,39 @@ def merged(corpora: Sequence[Corpus]) -> Corpus:
     return Corpus.of(pages, batch, x1, np.concatenate([c.y for c in corpora]))
 
 
-def save(stages: Stages) -> None:
-    MODEL_DIR.mkdir(exist_ok=True)
+def save(stages: Stages, directory: Path = MODEL_DIR) -> None:
+    directory.mkdir(exist_ok=True)
     for booster, name in zip((stages.first, stages.second), STAGES, strict=True):
-        booster.save_model(str(MODEL_DIR / name))
-    stages.lexicon.save(MODEL_DIR / LEXICON)
+        booster.save_model(str(directory / name))
+    stages.lexicon.save(directory / LEXICON)
     for name in (*STAGES, LEXICON):
-        print(f"wrote {MODEL_DIR / name} ({(MODEL_DIR / name).stat().st_size / 1e6:.1f} MB)")
+        print(f"wrote {directory / name} ({(directory / name).stat().st_size / 1e6:.1f} MB)")
+
+
+def load_stages(directory: Path) -> Stages:
+    first, second = (lgb.Booster(model_file=str(directory / name)) for name in STAGES)
+    return Stages(first, second, Lexicon.load(directory / LEXICON))
+
+
+def held_out_pages(pages: Sequence[Page]) -> list[Page]:
+    """The real pages of ``HELD_OUT_FOLD``'s sites."""
+    return [p for p in pages if fold_of_site(p.site) == HELD_OUT_FOLD]
+
+
+def pages_digest(pages: Sequence[Page]) -> str:
+    return hashlib.sha256("\n".join(sorted(p.id for p in pages)).encode()).hexdigest()
+
+
+def held_out_record(pages: Sequence[Page]) -> dict[str, object]:
+    """What the held-out model was trained with: the shipped model of the same run (its
+    version), and which pages it never saw."""
+    held_out = held_out_pages(pages)
+    return {
+        "model_version": model_version(),
+        "held_out_fold": HELD_OUT_FOLD,
+        "held_out_pages": len(held_out),
+        "held_out_pages_sha256": pages_digest(held_out),
+    }
 
 
 def main() -> None:
@@ -285,10 +327,16 @@ def main() -> None:
                         help="train on the real pages only")  # fmt: skip
     args = parser.parse_args()
     t = time.time()
-    corpora = wcxb_corpora(load_pages(), args.formats.split(","), args.generated)
+    pages = load_pages()
+    corpora = wcxb_corpora(pages, args.formats.split(","), args.generated)
     corpus = merged(corpora)
     print(f"{len(corpus.pages)} pages, {len(corpus.y)} lines, {time.time() - t:.0f} s")
     save(fit_stages(corpus, np.ones(len(corpus.pages), dtype=bool)))
+    save(fit_stages(corpus, corpus.fold_of_page() != HELD_OUT_FOLD), HELD_OUT_DIR)
+    model_version.cache_clear()  # the files just written
+    record = json.dumps(held_out_record(pages), indent=2) + "\n"
+    (HELD_OUT_DIR / HELD_OUT_RECORD).write_text(record, encoding="utf-8")
+    print(f"wrote {HELD_OUT_DIR / HELD_OUT_RECORD}: {record}")
 
 
 if __name__ == "__main__":

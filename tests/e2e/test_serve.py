@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 
+import httpx
 import pytest
 
 from tests.conftest import (
@@ -16,12 +17,24 @@ from tests.conftest import (
     article_count,
     left_behind,
     wait_for,
-    write_corpus,
 )
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def no_served_deployment_yet(prefect_server) -> None:
+    """Each test serves a deployment of its own. `pagewash serve` always deploys
+    `ingest/pagewash-serve` with a limit of one run at a time, and a run that an earlier
+    test's stop cut short holds that one slot until its lease expires (Prefect's default:
+    300 s): the next test's runs would wait for it, on a loaded machine past their 120-180 s."""
+    response = httpx.get(f"{prefect_server}/deployments/name/ingest/pagewash-serve", timeout=30)
+    if response.status_code != 404:
+        response.raise_for_status()
+        deleted = httpx.delete(f"{prefect_server}/deployments/{response.json()['id']}")
+        deleted.raise_for_status()
 
 
 def test_served_schedule_picks_up_files_dropped_into_the_inbox(tmp_path, prefect_server):
@@ -52,13 +65,12 @@ def test_served_schedule_picks_up_files_dropped_into_the_inbox(tmp_path, prefect
 
 
 @STOPS
-def test_no_process_outlives_a_stopped_serve(tmp_path, prefect_server, stop):
+def test_no_process_outlives_a_stopped_serve(tmp_path, long_inbox, prefect_server, stop):
     """Stopped mid-run (SIGTERM, Ctrl-C or SIGKILL), `pagewash serve` leaves no flow-run
     process, pool worker or resource tracker behind: each is gone within 5 s."""
-    inbox = tmp_path / "inbox"
     # 4,501 pages: a run of about 15 s, which an orphaned flow-run process would finish
-    write_corpus(inbox, n_sites=30, pages_per_site=150)
-    command = [PAGEWASH, "serve", str(inbox), "--warehouse", str(tmp_path / "wh"), "--every", "3"]
+    inbox, warehouse = str(long_inbox), str(tmp_path / "wh")
+    command = [PAGEWASH, "serve", inbox, "--warehouse", warehouse, "--every", "3"]
     env = {**os.environ, "PREFECT_API_URL": prefect_server, "PAGEWASH_WORKERS": "2"}
     # Prefect's runner spawns the flow-run process with multiprocessing; it spawns 2 workers
     assert left_behind(command, env, stop, spawned=3) == []

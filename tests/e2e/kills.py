@@ -1,31 +1,17 @@
-"""SIGKILL `pagewash run` at many moments; the next run must leave exactly what one clean
-run leaves: same rows, no duplicates, no orphaned or partial Parquet visible to DuckDB."""
+"""`pagewash run` killed at many moments, then run to the end: the warehouse it leaves must
+be what one clean run leaves (same rows, no duplicates, no orphaned or partial Parquet
+visible to DuckDB). The test modules `test_killed_runs*.py` call it on files and shards."""
 
 from __future__ import annotations
 
-import json
-import os
 import random
 import signal
 import time
 from pathlib import Path
 
-import pytest
-import zstandard
-
-from tests.conftest import (
-    CONTENT_QUERIES,
-    PAGEWASH,
-    STOPS,
-    left_behind,
-    start_run,
-    warehouse_contents,
-    write_corpus,
-)
+from tests.conftest import CONTENT_QUERIES, start_run, warehouse_contents
 from warehouse.layout import EMPTY_FILE, Layout, load_id_of
 from warehouse.loads import completed_loads
-
-pytestmark = pytest.mark.slow
 
 KILLS = 20
 
@@ -47,7 +33,7 @@ def _running(pid: int) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z"
 
 
-def _kill_runs_then_rerun(source: Path, tmp_path: Path, server_env, kills: int) -> Path:
+def kill_runs_then_rerun(source: Path, tmp_path: Path, server_env, kills: int) -> Path:
     """The warehouse of ``kills`` runs over ``source`` killed at moments spread over a clean
     run's log, then one run to the end; checks it holds what the clean run's holds."""
     clean, killed = tmp_path / "clean", tmp_path / "killed"
@@ -91,36 +77,6 @@ def _kill_runs_then_rerun(source: Path, tmp_path: Path, server_env, kills: int) 
     return clean
 
 
-def test_killed_runs_then_one_rerun_equal_one_cleanstart_run(tmp_path, server_env):
-    source = tmp_path / "inbox"
-    write_corpus(source)
-    clean = _kill_runs_then_rerun(source, tmp_path, server_env, KILLS)
-    want = warehouse_contents(clean)
-    assert len(want["articles"]) == 720 and len(want["quarantine"]) == 1
-
-
-def test_runs_killed_in_the_middle_of_shards_then_one_rerun_equal_one_clean_run(
-    tmp_path, server_env
-):
-    """The same pages as two JSON Lines shards (one plain, one zstd-packed), killed while
-    their pieces are read and their records cleaned."""
-    pages = tmp_path / "pages"
-    write_corpus(pages)
-    source = tmp_path / "shards"
-    source.mkdir()
-    shards = [bytearray(), bytearray()]
-    for i, path in enumerate(sorted(p for p in pages.rglob("*.txt") if p.stat().st_size)):
-        name = path.relative_to(pages).as_posix()
-        record = {"id": name, "url": f"https://{path.parent.name}/{path.name}"}
-        record["text"] = path.read_text(encoding="utf-8")
-        shards[i % 2] += json.dumps(record).encode() + b"\n"
-    (source / "plain.jsonl").write_bytes(shards[0])
-    (source / "packed.jsonl.zst").write_bytes(zstandard.compress(bytes(shards[1])))
-    clean = _kill_runs_then_rerun(source, tmp_path, server_env, KILLS // 2)
-    want = warehouse_contents(clean)
-    assert len(want["documents"]) == 720 and not want["quarantine"]
-
-
 def _nothing_left_over(killed: Path) -> None:
     layout = Layout.at(killed)
     done = completed_loads(layout)
@@ -128,31 +84,3 @@ def _nothing_left_over(killed: Path) -> None:
         assert path.name == EMPTY_FILE or load_id_of(path.name) in done, path
     assert not layout.exists(layout.staging_root)
     assert not list(killed.rglob(".*.tmp"))
-
-
-@pytest.fixture(scope="module")
-def long_inbox(tmp_path_factory) -> Path:
-    """4,501 pages: a run of about 15 s, so a stop lands in the middle of it."""
-    inbox = tmp_path_factory.mktemp("long") / "inbox"
-    write_corpus(inbox, n_sites=30, pages_per_site=150)
-    return inbox
-
-
-@pytest.fixture(scope="module")
-def embedded_env(tmp_path_factory) -> dict[str, str]:
-    """No PREFECT_API_URL: each `pagewash run` starts Prefect's embedded server (in its own
-    PREFECT_HOME, kept warm for the next test)."""
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect-home"))}
-    env.pop("PREFECT_API_URL", None)
-    return {**env, "PAGEWASH_WORKERS": "2"}
-
-
-@STOPS
-def test_no_process_outlives_a_stopped_run_nor_its_embedded_server(
-    tmp_path, long_inbox, embedded_env, stop
-):
-    """Stopped mid-run (SIGTERM, Ctrl-C or SIGKILL), `pagewash run` leaves nothing running:
-    not its pool workers, and not Prefect's embedded server, which Prefect stops only on a
-    normal exit (a guard process stops it, then exits too)."""
-    command = [PAGEWASH, "run", str(long_inbox), "--warehouse", str(tmp_path / "wh")]
-    assert left_behind(command, embedded_env, stop, spawned=2) == []
