@@ -6,17 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-import httpx
 
 from tests.conftest import PAGEWASH
-
-
-def _api(method: str, api: str, path: str, body: object = None) -> Any:
-    response = httpx.request(method, f"{api}{path}", json=body, timeout=30)
-    response.raise_for_status()
-    return response.json() if response.content else None
+from tests.e2e.deployment.server_api import call as _api
 
 
 def _finished_run(api: str, flow: str, due: datetime, state: str = "COMPLETED") -> str:
