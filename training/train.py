@@ -100,7 +100,7 @@ class Corpus:
     @staticmethod
     def of(pages: list[Page], batch: PageBatch, x1: np.ndarray, y: np.ndarray) -> Corpus:
         vocabulary: dict[str, int] = {}
-        words = WordIds.of(batch_texts(batch), vocabulary, grow=True)
+        words = WordIds.of(batch_texts(batch), vocabulary)
         return Corpus(pages, batch, x1, y, words, list(vocabulary))
 
     def fold_of_page(self) -> np.ndarray:

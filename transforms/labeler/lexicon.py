@@ -25,13 +25,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from transforms.labeler.batch import Floats, Ints, PageBatch, window_sum
 
 _WORD = re.compile(r"\w+")
+_WORD_OR_BREAK = re.compile(r"\w+|\n")
 _DIGIT = re.compile(r"\d")
 # Words of a line read (a long paragraph is article text by its length alone).
 MAX_WORDS = 40
@@ -66,28 +69,57 @@ class WordIds:
     counts: Ints
 
     @staticmethod
-    def of(texts: Iterable[str], vocabulary: dict[str, int], *, grow: bool = False) -> WordIds:
-        """Each line's words looked up in ``vocabulary`` (new words added to it when
-        ``grow``)."""
+    def of(texts: Iterable[str], vocabulary: dict[str, int]) -> WordIds:
+        """Each line's words as numbers, new words added to ``vocabulary`` (training)."""
         ids: list[int] = []
         counts: list[int] = []
-        if grow:
-            for text in texts:
-                words = line_words(text)
-                counts.append(len(words))
-                ids.extend(vocabulary.setdefault(w, len(vocabulary)) for w in words)
-        else:
-            known: dict[str, list[int]] = {}  # a line seen before in this run: looked up once
-            for text in texts:
-                line_ids = known.get(text)
-                if line_ids is None:
-                    line_ids = known[text] = [vocabulary.get(w, -1) for w in line_words(text)]
-                counts.append(len(line_ids))
-                ids.extend(line_ids)
+        for text in texts:
+            words = line_words(text)
+            counts.append(len(words))
+            ids.extend(vocabulary.setdefault(w, len(vocabulary)) for w in words)
         per_line = np.array(counts, dtype=np.int64)
         return WordIds(
             np.array(ids, dtype=np.int64), np.repeat(np.arange(len(counts)), per_line), per_line
         )
+
+
+def batch_words(texts: Sequence[str]) -> tuple[list[str], Ints]:
+    """The words of every line of ``texts`` as ``line_words`` reads them (without the pairs
+    and repeats), in order, and the line of each.
+
+    >>> words, line = batch_words(["Rain, 12 days", "", "RAIN"])
+    >>> words, line.tolist()
+    (['rain', '00', 'days', 'rain'], [0, 0, 0, 2])
+    """
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a line holding a line break: a space there
+        joined = "\n".join(" ".join(text.splitlines()) for text in texts)
+    tokens = _WORD_OR_BREAK.findall(_DIGIT.sub("0", joined.lower()))
+    breaks = np.fromiter(map("\n".__eq__, tokens), dtype=bool, count=len(tokens))
+    line = np.cumsum(breaks)[~breaks]
+    starts = np.flatnonzero(np.concatenate(([True], line[1:] != line[:-1])))
+    rank = np.arange(len(line)) - np.repeat(starts, np.diff(np.append(starts, len(line))))
+    read = ~breaks
+    read[read] = rank < MAX_WORDS
+    return list(compress(tokens, read)), line[rank < MAX_WORDS]
+
+
+def first_occurrences(line: Ints, key: Ints, span: int) -> npt.NDArray[np.bool_]:
+    """Whether each ``(line, key)`` is the first of its value (keys lie in ``[0, span)``).
+
+    >>> first_occurrences(np.array([0, 0, 0, 1]), np.array([5, 7, 5, 5]), 10).tolist()
+    [True, True, False, True]
+    """
+    first = np.zeros(len(key), dtype=bool)
+    if len(key) == 0:
+        return first
+    if int(line.max()) < 2**62 // span:  # each pair as one number
+        first[np.unique(line * span + key, return_index=True)[1]] = True
+        return first
+    order = np.lexsort((key, line))
+    a, b = line[order], key[order]
+    first[order[np.concatenate(([True], (a[1:] != a[:-1]) | (b[1:] != b[:-1])))]] = True
+    return first
 
 
 def lexical_columns(words: WordIds, weights: Floats, batch: PageBatch) -> dict[str, Floats]:
@@ -136,15 +168,61 @@ class Lexicon:
     weights: Mapping[str, float]
     _ids: dict[str, int] = field(init=False, repr=False, compare=False)
     _array: Floats = field(init=False, repr=False, compare=False)
+    _pair_keys: Ints = field(init=False, repr=False, compare=False)  # sorted
+    _pair_ids: Ints = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_ids", {w: i for i, w in enumerate(self.weights)})
+        ids = {w: i for i, w in enumerate(self.weights)}
+        object.__setattr__(self, "_ids", ids)
         array = np.fromiter(self.weights.values(), dtype=np.float32, count=len(self.weights))
         object.__setattr__(self, "_array", array)
+        pairs = [(w.split(" "), i) for w, i in ids.items() if " " in w]
+        for (a, b), _ in pairs:
+            if a not in ids or b not in ids:
+                raise ValueError(f"the lexicon weighs the pair {a!r} {b!r} but not both words")
+        keys = np.array([ids[a] * len(ids) + ids[b] for (a, b), _ in pairs], dtype=np.int64)
+        order = np.argsort(keys)
+        object.__setattr__(self, "_pair_keys", keys[order])
+        object.__setattr__(self, "_pair_ids", np.array([i for _, i in pairs], np.int64)[order])
 
     def columns(self, batch: PageBatch) -> dict[str, Floats]:
         """The lexical features of every line of ``batch``."""
-        return lexical_columns(WordIds.of(batch_texts(batch), self._ids), self._array, batch)
+        return lexical_columns(self.word_ids(batch_texts(batch)), self._array, batch)
+
+    def word_ids(self, texts: Sequence[str]) -> WordIds:
+        """The words of ``texts`` (``line_words``) looked up in the lexicon (-1: not in it),
+        for all lines at once: the words of every line, then the pairs of every line. A
+        line's own words keep their order, so its sums add up as ``line_words`` lists them.
+
+        Each distinct word of the batch is looked up once; a pair is found by its two words'
+        numbers (training weighs a pair only where it weighs both its words).
+        """
+        flat, line = batch_words(texts)
+        distinct = list(dict.fromkeys(flat))
+        number = dict(zip(distinct, range(len(distinct)), strict=True))
+        local = np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))
+        known = np.fromiter(map(self._ids.get, distinct, repeat(-1)), np.int64, len(distinct))
+        u = max(len(distinct), 1)
+        same = line[1:] == line[:-1]
+        first, second, pair_line = local[:-1][same], local[1:][same], line[1:][same]
+        word_kept = first_occurrences(line, local, u)
+        pair_kept = first_occurrences(pair_line, first * u + second, u * u)
+        pairs = self._pair_ids_of(known[first[pair_kept]], known[second[pair_kept]])
+        ids = np.concatenate([known[local[word_kept]], pairs])
+        lines = np.concatenate([line[word_kept], pair_line[pair_kept]])
+        return WordIds(ids, lines, np.bincount(lines, minlength=len(texts)).astype(np.int64))
+
+    def _pair_ids_of(self, first: Ints, second: Ints) -> Ints:
+        """The id of each pair of words (given by their ids; -1: not in the lexicon)."""
+        found = np.full(len(first), -1, dtype=np.int64)
+        both = np.flatnonzero((first >= 0) & (second >= 0))
+        if len(self._pair_keys) == 0 or len(both) == 0:
+            return found
+        wanted = first[both] * len(self._array) + second[both]
+        at = np.minimum(np.searchsorted(self._pair_keys, wanted), len(self._pair_keys) - 1)
+        hit = self._pair_keys[at] == wanted
+        found[both[hit]] = self._pair_ids[at[hit]]
+        return found
 
     def save(self, path: Path) -> None:
         """One word and its weight a line, in word order (the file is the same for the same
