@@ -32,7 +32,7 @@ from warehouse import dedup, loads, site_evidence, work_plan
 from warehouse.dedup import DedupCounts
 from warehouse.layout import Layout, new_load_id
 from warehouse.lock import writer_lock
-from warehouse.rows import row
+from warehouse.rows import load_row
 from warehouse.site_evidence import SiteEvidence
 from warehouse.work_plan import BatchPlan
 
@@ -221,21 +221,13 @@ def match_final_bodies(layout: Layout, load_id: str, changed: bool) -> DedupCoun
 def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -> None:
     """Move the staged files into place and record the load: the run's commit point."""
     work_plan.remember_known(layout, summary.load_id)
-    record = row(
-        "loads",
-        load_id=summary.load_id,
-        source=summary.source,
-        started_at=started_at,
-        finished_at=datetime.now(UTC),
-        files_seen=summary.files_seen,
-        ingested=summary.ingested,
-        skipped=summary.skipped,
-        quarantined=summary.quarantined,
-        articles=summary.articles,
-        new_pairs=summary.new_pairs,
-        duplicates=summary.duplicates,
-        lines_removed=summary.lines_removed,
-        labeler_model=model_version(),
+    record = load_row(
+        summary.load_id,
+        summary.source,
+        started_at,
+        datetime.now(UTC),
+        model_version(),
+        summary.counts(),
     )
     loads.publish(layout, summary.load_id, record)
 

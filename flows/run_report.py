@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from flows.output_formats import shorten
 from runtime.clean_chunks import BatchCounts
@@ -44,6 +44,12 @@ class IngestSummary:
     new_pairs: int = 0
     duplicates: int = 0
     lines_removed: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, object]:
+        """What the run counted (every field but its ids): the ``loads`` columns of the same
+        names."""
+        ids = {"load_id", "source", "warehouse"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ids}
 
 
 def _cell(text: str) -> str:
