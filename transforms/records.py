@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
+from transforms.keys import word_count
+
 
 class Label(StrEnum):
     """What a line of a page is. Every input line gets exactly one label."""
@@ -75,7 +77,7 @@ class CleanDocument:
 
     @property
     def n_words(self) -> int:
-        return len(self.body.split())
+        return word_count(self.body)
 
 
 @dataclass(frozen=True, slots=True)

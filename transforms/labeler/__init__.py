@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from transforms.keys import word_count
 from transforms.labeler.batch import Floats, Markup, PageBatch, PageEvidence
 from transforms.labeler.evidence import page_evidence
 from transforms.labeler.features import LABEL_CODES
@@ -114,7 +115,7 @@ def kept_lines(evidence: PageEvidence, decided: Floats) -> npt.NDArray[np.bool_]
     """
     never = np.isin(np.asarray(evidence.rule_labels), NEVER_KEPT_CODES)
     p = np.where(never, 0.0, np.asarray(decided, dtype=np.float64))
-    words = np.fromiter((len(t.split()) for t in evidence.texts), np.float64, len(p))
+    words = np.fromiter(map(word_count, evidence.texts), np.float64, len(p))
     order = np.argsort(-p, kind="stable")
     expected = np.cumsum((p * words)[order])  # expected article words kept, by cut
     precision = expected / np.maximum(np.cumsum(words[order]), 1.0)

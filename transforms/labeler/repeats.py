@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 
-from transforms.keys import headline_key, strip_truncation
+from transforms.keys import headline_key, strip_truncation, word_count
 from transforms.labeler.rule_page import RulePage
 from transforms.records import Label
 
@@ -53,7 +53,7 @@ def _glued_title(prefix: str) -> str | None:
     if last.endswith(":") and len(last) <= 20 and head:  # a "Source:"-style label
         prefix = head
     prefix = prefix.rstrip(" :-–—|")
-    return prefix if 0 < len(prefix.split()) <= MAX_GLUED_TITLE_SIZE else None
+    return prefix if 0 < word_count(prefix) <= MAX_GLUED_TITLE_SIZE else None
 
 
 def mark_teaser_repeats(page: RulePage) -> None:
