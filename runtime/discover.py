@@ -62,13 +62,11 @@ class WalkPart:
 def walk_parts(source: Source, size: int) -> Iterator[WalkPart]:
     """The candidate files under ``source``, ``size`` at a time, as the walk finds them."""
     entries = source.entries()
-    first = 0
     for number in itertools.count(1):
         batch = list(itertools.islice(entries, size))
         if not batch:
             return
-        yield WalkPart(number, first, listed_table(batch, first))
-        first += len(batch)
+        yield WalkPart(number, batch[0].position, listed_table(batch))
 
 
 def _row(**fields: Any) -> Row:
