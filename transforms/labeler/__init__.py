@@ -34,7 +34,7 @@ from transforms.labeler.evidence import page_evidence
 from transforms.labeler.features import LABEL_CODES
 from transforms.labeler.model import PRECISION_WEIGHT, content_probability, model_version
 from transforms.labeler.rules import RuleReading
-from transforms.records import CleanDocument, Label
+from transforms.records import CleanDocument, Label, Rule
 
 __all__ = [
     "RuledPage",
@@ -149,5 +149,5 @@ def _apply(page: RuledPage, p: Floats) -> CleanDocument:
             labels[k], rules[k] = Label.CONTENT, f"model:{rules[k]}"
         elif not keep[k] and label is Label.CONTENT:
             labels[k] = Label.NAV if k < first else Label.FOOTER if k > last else Label.BOILERPLATE
-            rules[k] = "model"
+            rules[k] = str(Rule.MODEL)
     return reading.document(labels, rules, probabilities)

@@ -19,7 +19,7 @@ import itertools
 
 from transforms.keys import headline_key, strip_truncation, word_count
 from transforms.labeler.rule_page import RulePage
-from transforms.records import Label
+from transforms.records import Label, Rule
 
 # A teaser must keep at least this many characters, less its last word, to count as a repeat.
 MIN_REPEAT_CHARS = 25
@@ -82,7 +82,7 @@ def mark_teaser_repeats(page: RulePage) -> None:
             offset = texts[g].find(needle)
             if offset < 0:
                 continue
-            page.mark(free[k], Label.TEASER, "repeated_in_body")
+            page.mark(free[k], Label.TEASER, Rule.REPEATED_IN_BODY)
             title = _glued_title(texts[g][:offset]) if offset > 0 else None
             if title is not None:
                 page.kept_from[free[g]] = offset
@@ -97,5 +97,5 @@ def mark_duplicates(page: RulePage) -> None:
     for i in page.free_lines():
         key = page.feats[i].key
         if key in seen:
-            page.mark(i, Label.REPEAT, "duplicate_line")
+            page.mark(i, Label.REPEAT, Rule.DUPLICATE_LINE)
         seen.add(key)
