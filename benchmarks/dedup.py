@@ -37,7 +37,7 @@ from benchmarks.duplicate_pages import EDITS, NEAR_MISSES, generate_duplicates
 from benchmarks.shingle_metric import shingle_prf
 from benchmarks.synthetic_pages import Article, new_article
 from runtime.settings import apply_prefect_defaults, worker_count
-from transforms.keys import headline_key
+from transforms.keys import headline_key, word_count
 from warehouse import loads
 from warehouse.dedup import find_duplicates, match_final_bodies
 from warehouse.layout import Layout, new_load_id
@@ -179,7 +179,7 @@ def _stage_chunk(root: str, load_id: str, seed: int, start: int, n: int) -> int:
                 "title": None,
                 "title_key": None,
                 "body": "",
-                "n_words": len(body.split()),
+                "n_words": word_count(body),
                 "load_id": load_id,
             }
         )

@@ -42,6 +42,7 @@ from benchmarks.synthetic_pages import (
     render_page,
     site_template,
 )
+from transforms.keys import word_count
 
 
 @dataclass(frozen=True)
@@ -151,14 +152,14 @@ def with_leftovers(
     """``a`` with leftover lines of site ``t`` among and around its paragraphs, adding about
     ``share`` of its words; returns the article and the share it got."""
     chrome = chrome or _chrome(t, 0)
-    words = sum(len(p.split()) for p in a.paragraphs)
+    words = sum(map(word_count, a.paragraphs))
     paragraphs = list(a.paragraphs)
     added = 0
     while added < share * words:
         line = _leftover_line(rng, t, chrome)
-        while added + len(line.split()) > (share + 0.05) * words + 5:  # not far past the share
+        while added + word_count(line) > (share + 0.05) * words + 5:  # not far past the share
             line = _leftover_line(rng, t, chrome)
-        added += len(line.split())
+        added += word_count(line)
         paragraphs.insert(rng.randint(0, len(paragraphs)), line)
     return replace(a, paragraphs=tuple(paragraphs)), added / max(1, words)
 

@@ -20,6 +20,7 @@ import numpy as np
 from training.train import cross_validate, merged, texts_kept, wcxb_corpora
 from training.wcxb import Page, load_pages, score
 from transforms.cleaning import read_document
+from transforms.keys import word_count
 from transforms.records import Rejection
 
 LONG_LINE_WORDS = 20
@@ -34,7 +35,7 @@ def _rules(page: Page, fmt: str) -> str:
 
 def _long_lines(page: Page, fmt: str) -> str:
     return "\n".join(
-        line for line in page.text().splitlines() if len(line.split()) >= LONG_LINE_WORDS
+        line for line in page.text().splitlines() if word_count(line) >= LONG_LINE_WORDS
     )
 
 

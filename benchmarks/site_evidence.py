@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.synthetic_pages import iter_corpus
+from transforms.keys import word_count
 from warehouse import loads
 from warehouse.layout import Layout, new_load_id
 from warehouse.site_evidence import find_site_boilerplate
@@ -40,7 +41,7 @@ def _stage(layout: Layout, load_id: str, sites: int, pages: int, seed: int) -> i
         body = "\n\n".join([page.gold_body, *extra])
         articles.append({"doc_id": doc_id, "source": source, "site": page.site,
                          "title": page.gold_title, "title_key": None, "body": body,
-                         "n_words": len(body.split()), "load_id": load_id})  # fmt: skip
+                         "n_words": word_count(body), "load_id": load_id})  # fmt: skip
         n += 1
         if len(articles) == CHUNK:
             loads.stage(layout, load_id, "documents", f"{part:04d}", documents)

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from flows.preflight import source_problem
-from flows.run_report import IngestSummary, Stopwatch, by_label, removed_table, summary_markdown
+from flows.run_report import IngestSummary, Stopwatch, publish_report, summarize
 from flows.task_runs import in_window, task_runner
 from runtime.clean_chunks import BatchCounts, clean_chunk
-from runtime.discover import WalkPart, cut_shards, discover_chunk, walk_parts
+from runtime.discover import Discovered, WalkPart, discover_part, walk_parts
 from runtime.lifeline import exit_with
 from runtime.parallel import map_chunks, pool_for_run, release_pool
 from runtime.settings import (
@@ -32,7 +31,7 @@ from warehouse import dedup, loads, site_evidence, work_plan
 from warehouse.dedup import DedupCounts
 from warehouse.layout import Layout, new_load_id
 from warehouse.lock import writer_lock
-from warehouse.rows import row
+from warehouse.rows import load_row
 from warehouse.site_evidence import SiteEvidence
 from warehouse.work_plan import BatchPlan
 
@@ -41,15 +40,6 @@ DISCOVER_BATCH = 50_000
 # Clean batches per run at most (larger batches beyond): a Prefect 3.8 task run costs 8-23 ms
 # on the client, and its server records only about 16 task runs a second on these machines.
 MAX_BATCHES = 100
-
-
-@dataclass(frozen=True)
-class Discovered:
-    """What discovering one part of the walk saw."""
-
-    files: int
-    skipped: int  # unread: the same size and modification time as stored
-    read_bytes: int  # of the files read
 
 
 # Planning a run takes DuckDB memory in proportion to its pages (about 250 MB for 200,000
@@ -95,33 +85,18 @@ def prepare_warehouse(job: LoadJob) -> None:
     cache_policy=NO_CACHE,
 )
 def discover_files(job: LoadJob, source: Source, part: WalkPart) -> Discovered:
-    """Read and hash the new or changed files of a part of the walk on every core (JSON Lines
-    shards in pieces: of one shard at once, or its appended lines only); count those skipped
-    unread. A part whose files all have their stored size and modification
-    time starts no worker."""
-    to_read = work_plan.to_read(job.layout, job.load_id, part.listed)
-    if to_read:
-        shards = [file.relative for file in to_read if file.format == "jsonl"]
-        stored = work_plan.stored_shards(job.layout, job.load_id, shards)
-        work, scanned = cut_shards(source, to_read, stored)
-        broken = map_chunks(
-            discover_chunk,
-            work,
-            job.layout,
-            job.load_id,
-            f"{part.number:06d}",
-            source,
-            job.limits.max_bytes,
-            in_process=job.in_process,
-        )
-        unread = {relative for chunk in broken for relative in chunk}
-        read = [shard for shard in scanned if shard.relative not in unread]
-        work_plan.stage_shards(job.layout, job.load_id, f"{part.number:06d}", read)
-    skipped = len(part) - len(to_read)
-    get_run_logger().info(
-        "discovery part %d: %d files, %d unchanged since stored", part.number, len(part), skipped
+    """Read and hash the new or changed files of a part of the walk, and count those skipped
+    unread (``runtime.discover.discover_part``)."""
+    found = discover_part(
+        job.layout, job.load_id, source, part, job.limits.max_bytes, job.in_process
     )
-    return Discovered(len(part), skipped, sum(file.size or 0 for file in to_read))
+    get_run_logger().info(
+        "discovery part %d: %d files, %d unchanged since stored",
+        part.number,
+        found.files,
+        found.skipped,
+    )
+    return found
 
 
 @task(name="plan batches", cache_policy=NO_CACHE)
@@ -221,21 +196,13 @@ def match_final_bodies(layout: Layout, load_id: str, changed: bool) -> DedupCoun
 def publish_load(layout: Layout, summary: IngestSummary, started_at: datetime) -> None:
     """Move the staged files into place and record the load: the run's commit point."""
     work_plan.remember_known(layout, summary.load_id)
-    record = row(
-        "loads",
-        load_id=summary.load_id,
-        source=summary.source,
-        started_at=started_at,
-        finished_at=datetime.now(UTC),
-        files_seen=summary.files_seen,
-        ingested=summary.ingested,
-        skipped=summary.skipped,
-        quarantined=summary.quarantined,
-        articles=summary.articles,
-        new_pairs=summary.new_pairs,
-        duplicates=summary.duplicates,
-        lines_removed=summary.lines_removed,
-        labeler_model=model_version(),
+    record = load_row(
+        summary.load_id,
+        summary.source,
+        started_at,
+        datetime.now(UTC),
+        model_version(),
+        summary.counts(),
     )
     loads.publish(layout, summary.load_id, record)
 
@@ -309,40 +276,10 @@ def ingest(
         clock.lap("find site boilerplate")
         final = match_final_bodies(layout, job.load_id, changed)
         clock.lap("match final bodies")
-        if final is not None:
-            counts = DedupCounts(counts.new_pairs + final.new_pairs, final.duplicates)
-        summary = IngestSummary(
-            job.load_id,
-            pages.url,
-            layout.url,
-            files_seen=sum(d.files for d in discovered),
-            ingested=totals.documents,
-            skipped=sum(d.skipped for d in discovered) + plan.skipped,
-            quarantined=plan.unreadable + totals.quarantined,
-            articles=totals.articles,
-            new_pairs=counts.new_pairs,
-            duplicates=counts.duplicates,
-            lines_removed=dict(sorted(by_label(totals.removed).items())),
+        summary = summarize(
+            job.load_id, pages.url, layout.url, discovered, plan, totals, counts, final
         )
         publish_load(layout, summary, started_at)
         clock.lap("publish load")
-    create_markdown_artifact(
-        summary_markdown(summary, clock.seconds, totals, evidence),
-        key="ingest-summary",
-        description=f"pagewash load {summary.load_id}",
-    )
-    create_table_artifact(
-        removed_table(totals.removed),
-        key="lines-removed",
-        description="lines removed from article bodies, by label and rule",
-    )
-    logger.info(
-        "load %s: %d files seen, %d ingested, %d skipped, %d quarantined, %d new articles",
-        summary.load_id,
-        summary.files_seen,
-        summary.ingested,
-        summary.skipped,
-        summary.quarantined,
-        summary.articles,
-    )
+    publish_report(summary, clock.seconds, totals, evidence)
     return summary

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -14,6 +13,7 @@ from prefect.context import FlowRunContext
 
 from flows.maintain_report import MaintenanceSummary, summary_markdown, table_reports, verdict
 from flows.prune_runs import Pruned, prune_flow_runs
+from flows.run_report import Stopwatch
 from runtime.settings import (
     DEFAULT_MIN_SMALL_FILES,
     DEFAULT_PRUNE_RUNS_DAYS,
@@ -86,6 +86,13 @@ def prune_runs(days: float, keep: UUID | None) -> Pruned:
     return pruned
 
 
+def _table_seconds(rewrites: Sequence[Rewrite], laps: Mapping[str, float]) -> dict[str, float]:
+    """Seconds per rewritten table: a compacted table's own lap; a refreshed one the whole
+    refresh's, since one task rebuilds them all."""
+    refresh = laps.get("refresh derived tables", 0.0)
+    return {r.table_name: laps.get(r.table_name, refresh) for r in rewrites}
+
+
 @flow(name="maintain", log_prints=True)
 def maintain(
     warehouse: str | None = None,
@@ -101,21 +108,18 @@ def maintain(
     layout = Layout.at(warehouse_folder(warehouse))
     rule = CompactionRule(int(target_file_mb * 2**20), min_small_files)
     run_id = new_load_id()
-    seconds: dict[str, float] = {}
     with writer_lock(layout):
         recover_warehouse(layout)
-        rewrites: list[Rewrite] = []
+        clock = Stopwatch()
         # first: the rebuild reads the run's staged tables as new rows, so nothing else is staged
-        clock = time.perf_counter()
-        rewrites.extend(refresh_derived(layout, run_id))
-        for rewrite in rewrites:
-            seconds[rewrite.table_name] = time.perf_counter() - clock
+        rewrites = list(refresh_derived(layout, run_id))
+        clock.lap("refresh derived tables")
         stored = list_table_files(layout)
+        clock.lap("list table files")
         for table, files in stored.items():
             if plan := compaction.plan_compaction(table, files, rule):
-                clock = time.perf_counter()
                 rewrites.append(compact_table(layout, run_id, plan))
-                seconds[table] = time.perf_counter() - clock
+                clock.lap(table)  # with the planning before it: pure, microseconds
         if rewrites:
             commit(layout, run_id, rewrites)
         else:
@@ -130,7 +134,7 @@ def maintain(
         layout.url,
         bool(rewrites),
         verdict(rewrites, f"{min_small_files} files under {target_file_mb:g} MB"),
-        table_reports(stored, rewrites, seconds),
+        table_reports(stored, rewrites, _table_seconds(rewrites, clock.seconds)),
         pruned.describe(),
     )
     create_markdown_artifact(

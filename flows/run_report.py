@@ -1,15 +1,22 @@
-"""What a run publishes to the Prefect UI: a markdown summary and a table of removals."""
+"""What an ingest run reports: its summary, summed from what each step counted, published to
+the Prefect UI (a markdown summary and a table of removals) and logged in one line."""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+
+from prefect import get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.output_formats import shorten
 from runtime.clean_chunks import BatchCounts
+from runtime.discover import Discovered
+from warehouse.dedup import DedupCounts
 from warehouse.site_evidence import SiteEvidence
+from warehouse.work_plan import BatchPlan
 
 TOP_SITES = 10
 SAMPLE_LINES = 25
@@ -44,6 +51,72 @@ class IngestSummary:
     new_pairs: int = 0
     duplicates: int = 0
     lines_removed: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, object]:
+        """What the run counted (every field but its ids): the ``loads`` columns of the same
+        names."""
+        ids = {"load_id", "source", "warehouse"}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ids}
+
+
+def summarize(
+    load_id: str,
+    source: str,
+    warehouse: str,
+    discovered: Sequence[Discovered],
+    plan: BatchPlan,
+    totals: BatchCounts,
+    dedup: DedupCounts,
+    final: DedupCounts | None,
+) -> IngestSummary:
+    """What the run did, summed over its steps: files seen by discovery; skipped unread by
+    discovery or found stored by the plan; quarantined by the plan (unreadable) or cleaning;
+    near pairs of both dedup steps (``final``: matching the bodies site evidence changed,
+    None when it did not run) and the duplicates the last of them left."""
+    if final is not None:
+        dedup = DedupCounts(dedup.new_pairs + final.new_pairs, final.duplicates)
+    return IngestSummary(
+        load_id,
+        source,
+        warehouse,
+        files_seen=sum(d.files for d in discovered),
+        ingested=totals.documents,
+        skipped=sum(d.skipped for d in discovered) + plan.skipped,
+        quarantined=plan.unreadable + totals.quarantined,
+        articles=totals.articles,
+        new_pairs=dedup.new_pairs,
+        duplicates=dedup.duplicates,
+        lines_removed=dict(sorted(by_label(totals.removed).items())),
+    )
+
+
+def publish_report(
+    summary: IngestSummary,
+    seconds: Mapping[str, float],
+    totals: BatchCounts,
+    evidence: SiteEvidence | None,
+) -> None:
+    """Show the run in the Prefect UI (``summary_markdown``, ``removed_table``) and log its
+    counts in one line."""
+    create_markdown_artifact(
+        summary_markdown(summary, seconds, totals, evidence),
+        key="ingest-summary",
+        description=f"pagewash load {summary.load_id}",
+    )
+    create_table_artifact(
+        removed_table(totals.removed),
+        key="lines-removed",
+        description="lines removed from article bodies, by label and rule",
+    )
+    get_run_logger().info(
+        "load %s: %d files seen, %d ingested, %d skipped, %d quarantined, %d new articles",
+        summary.load_id,
+        summary.files_seen,
+        summary.ingested,
+        summary.skipped,
+        summary.quarantined,
+        summary.articles,
+    )
 
 
 def _cell(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 from zstandard import ZstdError
 
+from runtime.parallel import map_chunks
 from runtime.readers import ReadProblem, read_input
 from runtime.shards import (
     Piece,
@@ -61,13 +62,11 @@ class WalkPart:
 def walk_parts(source: Source, size: int) -> Iterator[WalkPart]:
     """The candidate files under ``source``, ``size`` at a time, as the walk finds them."""
     entries = source.entries()
-    first = 0
     for number in itertools.count(1):
         batch = list(itertools.islice(entries, size))
         if not batch:
             return
-        yield WalkPart(number, first, listed_table(batch, first))
-        first += len(batch)
+        yield WalkPart(number, batch[0].position, listed_table(batch))
 
 
 def _row(**fields: Any) -> Row:
@@ -266,3 +265,34 @@ def discover_chunk(
             rows.append(_probe(source, work, max_bytes))
     work_plan.stage_found(layout, load_id, f"{part}-{chunk_no:03d}", rows)
     return broken
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """What discovering one part of the walk saw."""
+
+    files: int
+    skipped: int  # unread: the same size and modification time as stored
+    read_bytes: int  # of the files read
+
+
+def discover_part(
+    layout: Layout, load_id: str, source: Source, part: WalkPart, max_bytes: int, in_process: bool
+) -> Discovered:
+    """Read and hash the new or changed files of ``part`` on every core (``map_chunks``; JSON
+    Lines shards in pieces: of one shard at once, or its appended lines only), stage their
+    found rows and the shards read to the end; count those skipped unread, with their stored
+    size and modification time. A part with no file to read starts no worker."""
+    to_read = work_plan.to_read(layout, load_id, part.listed)
+    if to_read:
+        name = f"{part.number:06d}"
+        shards = [file.relative for file in to_read if file.format == "jsonl"]
+        stored = work_plan.stored_shards(layout, load_id, shards)
+        work, scanned = cut_shards(source, to_read, stored)
+        broken = map_chunks(
+            discover_chunk, work, layout, load_id, name, source, max_bytes, in_process=in_process
+        )
+        unread = {relative for chunk in broken for relative in chunk}
+        read = [shard for shard in scanned if shard.relative not in unread]
+        work_plan.stage_shards(layout, load_id, name, read)
+    return Discovered(len(part), len(part) - len(to_read), sum(file.size or 0 for file in to_read))

@@ -23,10 +23,12 @@ import fsspec
 from runtime.readers import ReadProblem, input_format
 from transforms.records import Reason
 from warehouse.layout import location_url
-from warehouse.work_items import ListedFile
+from warehouse.work_items import WalkedFile
 
 GLOB_CHARACTERS = frozenset("*?[")
 UNKNOWN: tuple[None, None] = (None, None)
+# A file as listed, before the walk numbers it: relative path, format, size, modification time.
+_Listing = tuple[str, str, int | None, int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +96,24 @@ class Source:
         """The path, relative to ``root``, of every supported file, in sorted order."""
         return (entry.relative for entry in self.entries())
 
-    def entries(self) -> Iterator[ListedFile]:
-        """Every supported file's relative path and format, in sorted order, with its size
-        and modification time as listed: an ``lstat`` a file on a local disk, the listing
-        itself on an object store. Unknown (``None``) for a symlink that leads outside SOURCE
-        or nowhere, and where a store lists no time."""
+    def entries(self) -> Iterator[WalkedFile]:
+        """Every supported file's relative path and format, in sorted order and numbered so
+        (``position``), with its size and modification time as listed: an ``lstat`` of a file
+        on a local disk, the listing itself on an object store. Unknown (``None``) for a
+        symlink that leads outside SOURCE or nowhere, and where a store lists no time."""
+        for position, listing in enumerate(self._listings()):
+            yield WalkedFile(position, *listing)
+
+    def _listings(self) -> Iterator[_Listing]:
         if not self.is_local:
             yield from self._listed()
         elif self.pattern is None:
             yield from _walk(self.root)
         else:
             for relative, fmt, _, _ in self._listed():
-                yield ListedFile(relative, fmt, *_stats(self.root, relative))
+                yield (relative, fmt, *_stats(self.root, relative))
 
-    def _listed(self) -> Iterator[ListedFile]:
+    def _listed(self) -> Iterator[_Listing]:
         fs, root = self._fs()
         if self.pattern is None:
             found = fs.find(root, detail=True)
@@ -118,7 +124,7 @@ class Source:
             fmt = input_format(relative) if _visible(relative) else None
             if fmt:
                 info = found[path]
-                yield ListedFile(relative, fmt, _size(info), _mtime_ns(info))
+                yield (relative, fmt, _size(info), _mtime_ns(info))
 
     def locate(self, relative: str, listed: tuple[int | None, int | None] = UNKNOWN) -> Located:
         """Where ``relative`` is, with its size and modification time: a local file's afresh
@@ -141,7 +147,7 @@ class Source:
         return Located(url, _size(info), _mtime_ns(info))
 
 
-def _walk(root: str) -> Iterator[ListedFile]:
+def _walk(root: str) -> Iterator[_Listing]:
     """Every supported file under ``root`` with its stats, in sorted order: a folder's files,
     then its subfolders' (``os.walk``'s order; symlinked folders are not followed, folders
     that cannot be listed are passed over). Each folder is listed and its files stat'ed
@@ -165,9 +171,9 @@ def _walk(root: str) -> Iterator[ListedFile]:
 _DIRECTORY = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
 
-def _listing(root: str, prefix: str, fd: int) -> tuple[list[ListedFile], list[str]]:
+def _listing(root: str, prefix: str, fd: int) -> tuple[list[_Listing], list[str]]:
     """The supported files (sorted, with stats) and the subfolders of one folder."""
-    files: list[ListedFile] = []
+    files: list[_Listing] = []
     subfolders: list[str] = []
     try:
         with os.scandir(fd) as listing:
@@ -189,12 +195,12 @@ def _listing(root: str, prefix: str, fd: int) -> tuple[list[ListedFile], list[st
                 try:
                     status = entry.stat(follow_symlinks=False)
                 except OSError:
-                    files.append(ListedFile(relative, fmt, None, None))
+                    files.append((relative, fmt, None, None))
                     continue
                 if stat.S_ISLNK(status.st_mode):
-                    files.append(ListedFile(relative, fmt, *_stats(root, relative)))
+                    files.append((relative, fmt, *_stats(root, relative)))
                 else:
-                    files.append(ListedFile(relative, fmt, status.st_size, status.st_mtime_ns))
+                    files.append((relative, fmt, status.st_size, status.st_mtime_ns))
     except OSError:
         pass
     files.sort()

@@ -9,6 +9,8 @@ Rules:
   numbering or bullets and trailing truncation marks ("...", "…", "[…]") removed, whitespace
   collapsed, so that the same headline written differently gets one key. ``fold_text`` is
   the same folding of any text, less the list markers and truncation.
+- ``word_count``: the runs of characters between whitespace, as ``str.split`` finds them
+  (``word_count`` in ``warehouse/sql/macros.sql`` counts the same in DuckDB).
 - A body paragraph's key is computed in DuckDB (``paragraph_key`` in
   ``warehouse/sql/macros.sql``) over the paragraphs of stored bodies.
 
@@ -40,6 +42,16 @@ _BRACKETED_MARK = re.compile(r"\[\s*(?:…|\.{3})\s*\]")  # "[…]", "[...]"
 def doc_id(raw: bytes) -> str:
     """The stable id of a document's raw bytes."""
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def word_count(text: str) -> int:
+    """The words of ``text``: its runs of characters between whitespace (``str.split``), as
+    every article's, paragraph's and line's word count is taken.
+
+    >>> word_count("Rain  fell\tall day"), word_count(""), word_count(" a ")
+    (4, 0, 1)
+    """
+    return len(text.split())
 
 
 def fold_text(text: str) -> str:

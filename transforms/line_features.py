@@ -20,7 +20,7 @@ from transforms.boilerplate_words import (
     is_link_prompt,
     is_section_name,
 )
-from transforms.keys import single_spaced, spaced_key, strip_truncation
+from transforms.keys import single_spaced, spaced_key, strip_truncation, word_count
 
 _SENTENCE_MARKS = frozenset(".!?。！？؟।")
 _CLOSERS = "\"'”’»)]"
@@ -92,7 +92,7 @@ def size_of(text: str) -> int:
     >>> size_of("Rain fell all day"), size_of("市议会周二讨论了新的港口计划")
     (4, 7)
     """
-    return _size(text, len(text.split()))
+    return _size(text, word_count(text))
 
 
 def _size(text: str, words: int) -> int:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
+from transforms.keys import word_count
+
 
 class Label(StrEnum):
     """What a line of a page is. Every input line gets exactly one label."""
@@ -25,6 +27,33 @@ class Label(StrEnum):
     BOILERPLATE = "boilerplate"  # removed by the line model between kept lines, kind unnamed
     REPEAT = "repeat"
     BLANK = "blank"
+
+
+class Rule(StrEnum):
+    """Which rule labeled a line: the ``rule`` of its ``lines`` row (stored as these strings,
+    pinned by the golden labels). A few are composed with another name: ``markup:<region>``
+    (the HTML region the line stood in), ``recheck:<rule>``, and ``model:<rule>`` for a line
+    the line model kept although that rule removed it."""
+
+    EMPTY = "empty"  # a blank line
+    SEPARATOR_PATH = "separator_path"
+    BREADCRUMB_TITLE = "breadcrumb_title"
+    COMMENT_THREAD = "comment_thread"
+    AFTER_BODY = "after_body"
+    TITLE_REPEAT = "title_repeat"
+    BOILERPLATE_PROMPT = "boilerplate_prompt"
+    ARTICLE_SPAN = "article_span"
+    AUTHOR_OR_DATE = "author_or_date"
+    LAST_SHORT_LINE_BEFORE_BODY = "last_short_line_before_body"
+    METADATA = "metadata"
+    FIRST_LINE = "first_line"
+    BEFORE_TITLE = "before_title"
+    FALLBACK_LONGEST = "fallback_longest"
+    OUTSIDE_ARTICLE = "outside_article"
+    SECTION_ALTERNATION = "section_alternation"
+    REPEATED_IN_BODY = "repeated_in_body"
+    DUPLICATE_LINE = "duplicate_line"
+    MODEL = "model"  # the line model removed a line the rules kept
 
 
 class LabeledLine(NamedTuple):
@@ -75,7 +104,7 @@ class CleanDocument:
 
     @property
     def n_words(self) -> int:
-        return len(self.body.split())
+        return word_count(self.body)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from transforms.body_fingerprint import (
     shingle_count,
 )
 from transforms.clusters import Member, canonical_documents
+from transforms.keys import word_count
 from warehouse.catalog import connect_read_only
 from warehouse.duck import sql_file, statements
 from warehouse.layout import Layout, file_name, part_file
@@ -131,7 +132,7 @@ def match_final_bodies(layout: Layout, load_id: str) -> DedupCounts | None:
                 "doc_id": doc,
                 "body_key": fp.body_key,
                 "signature": fp.signature,
-                "n_words": len(body.split()),
+                "n_words": word_count(body),
                 "load_id": load_id,
             }
         )

@@ -8,7 +8,7 @@ of the pages a worker cleans are gathered per table in ``BatchRows``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -88,6 +88,34 @@ def quarantine_rows(
             quarantined_at=at,
             load_id=load_id,
         )
+
+
+def load_row(
+    load_id: str,
+    source: str,
+    started_at: datetime,
+    finished_at: datetime,
+    labeler_model: str,
+    counts: Mapping[str, object],
+) -> Row:
+    """The ``loads`` row that commits a load: its id, source, start and end, the line model
+    that labeled it, and what it counted (``counts``: every other column of ``loads``).
+
+    >>> counts = dict(files_seen=2, ingested=2, skipped=0, quarantined=0, articles=1,
+    ...               new_pairs=0, duplicates=0, lines_removed={"nav": 3})
+    >>> at = datetime(2026, 1, 1)
+    >>> load_row("L", "samples", at, at, "lines-0123", counts)["lines_removed"]
+    {'nav': 3}
+    """
+    return row(
+        "loads",
+        load_id=load_id,
+        source=source,
+        started_at=started_at,
+        finished_at=finished_at,
+        labeler_model=labeler_model,
+        **counts,
+    )
 
 
 def article_row(item: WorkItem, doc: CleanDocument, load_id: str) -> Row:

@@ -43,13 +43,6 @@ MIN_SHARE = 0.1
 MAX_HEADLINE_WORDS = 25
 MIN_HEADLINE_CHARS = 20
 
-# Which articles get their paragraphs counted (``site_paragraphs.sql``'s ``{which}``): the
-# load's own, or every article that has none yet.
-PARAGRAPHS_OF = {
-    "load": "a.load_id = $load_id",
-    "missing": "a.doc_id NOT IN (SELECT doc_id FROM paragraphs)",
-}
-
 
 @dataclass(frozen=True)
 class SiteEvidence:
@@ -68,12 +61,12 @@ def find_site_boilerplate(layout: Layout, load_id: str, every_site: bool = False
         "min_share": MIN_SHARE,
         "min_headline_chars": MIN_HEADLINE_CHARS,
         "max_headline_words": MAX_HEADLINE_WORDS,
+        "every_site": every_site,
     }
-    which = PARAGRAPHS_OF["missing" if every_site else "load"]
     with load_connection(layout, load_id) as con:
         # streamed to the staged file and read back: a full load's paragraphs (~10 an
         # article) would otherwise be held in Python, outside DuckDB's memory limit
-        sql = sql_file("site_paragraphs.sql").format(which=which)
+        sql = sql_file("site_paragraphs.sql")
         result = con.sql(sql, params=bound(sql, params)).to_arrow_reader(ROW_GROUP_SIZE)
         staged = stage_batches(layout, load_id, "paragraphs", "evidence", result)
         new = [] if staged is None else [staged]

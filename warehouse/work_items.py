@@ -1,8 +1,8 @@
 """The records a run's plan passes from the walk of SOURCE to the workers that clean.
 
-A *listed file* (``ListedFile``) is what the walk knows before reading: the path relative
-to SOURCE, the input format and the size and modification time as listed; with its place in
-the walk it is a ``WalkedFile``, a row of the ``LISTED`` table. Discovery reads
+A *walked file* (``WalkedFile``) is what the walk knows before reading: its place in the walk,
+the path relative to SOURCE, the input format and the size and modification time as listed;
+a row of the ``LISTED`` table. Discovery reads
 and hashes what must be read, the plan (``work_plan``) decides, and a batch of the plan
 comes back as *work items*: files with identical bytes (``SourceFile``), cleaned once.
 """
@@ -17,20 +17,12 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 
 
-class ListedFile(NamedTuple):
-    """A file as the walk of SOURCE lists it (size and time None when unknown)."""
-
-    relative: str  # its path relative to SOURCE, POSIX separators
-    format: str
-    size: int | None
-    mtime_ns: int | None
-
-
 class WalkedFile(NamedTuple):
-    """A listed file with its place in the walk of SOURCE: one row of ``LISTED``."""
+    """A file as the walk of SOURCE lists it, numbered in walk order (size and time None when
+    unknown): one row of ``LISTED``."""
 
     position: int
-    relative: str
+    relative: str  # its path relative to SOURCE, POSIX separators
     format: str
     size: int | None
     mtime_ns: int | None
@@ -49,15 +41,16 @@ LISTED = pa.schema(
 )
 
 
-def listed_table(files: Sequence[ListedFile], first: int) -> pa.Table:
-    """``files`` as a ``LISTED`` table, positions counted from ``first``."""
+def listed_table(files: Sequence[WalkedFile]) -> pa.Table:
+    """``files`` as a ``LISTED`` table: a column per field.
+
+    >>> listed_table([WalkedFile(7, "a.txt", "text", 3, None)]).to_pylist()
+    [{'position': 7, 'relative': 'a.txt', 'format': 'text', 'size': 3, 'mtime_ns': None}]
+    """
     return pa.table(
         {
-            "position": pa.array(range(first, first + len(files)), pa.int64()),
-            **{
-                name: pa.array([f[i] for f in files], LISTED.field(name).type)
-                for i, name in enumerate(ListedFile._fields)
-            },
+            name: pa.array([f[i] for f in files], LISTED.field(name).type)
+            for i, name in enumerate(WalkedFile._fields)
         },
         schema=LISTED,
     )

@@ -235,6 +235,7 @@ def test_a_rerun_with_nothing_changed_reads_no_file_and_starts_no_worker(
     seeds, tmp_path, monkeypatch
 ):
     import flows.ingest
+    import runtime.discover
 
     inbox, warehouse = tmp_path / "inbox", tmp_path / "wh"
     shutil.copytree(seeds, inbox)
@@ -246,7 +247,8 @@ def test_a_rerun_with_nothing_changed_reads_no_file_and_starts_no_worker(
         mapped.append((fn.__name__, len(items)))
         return real(fn, items, *args, **kwargs)
 
-    monkeypatch.setattr(flows.ingest, "map_chunks", counting)
+    monkeypatch.setattr(flows.ingest, "map_chunks", counting)  # cleaning
+    monkeypatch.setattr(runtime.discover, "map_chunks", counting)  # discovery
     summary = ingest(str(inbox), str(warehouse))
     assert (summary.ingested, summary.skipped, mapped) == (0, 5, [])
     touched = sorted(inbox.iterdir())[0]

@@ -81,17 +81,17 @@ def test_shards_over_the_page_limit_are_ingested_record_by_record(inbox, tmp_pat
     assert sites["crawl/a.jsonl#a0"] == "crawl"  # the shard's folder
     assert sites["b.jsonl.gz#b0"] == sites["c.jsonl.zst#c8"] == "inbox"
 
-    import flows.ingest
+    import runtime.discover
 
     read: list = []
-    real = flows.ingest.map_chunks
+    real = runtime.discover.map_chunks
 
     def spying(fn, items, *args, **kwargs):
         if fn.__name__ == "discover_chunk":
             read.extend(items)
         return real(fn, items, *args, **kwargs)
 
-    monkeypatch.setattr(flows.ingest, "map_chunks", spying)
+    monkeypatch.setattr(runtime.discover, "map_chunks", spying)
     again = ingest(str(inbox), str(warehouse), max_file_mb=LIMIT_MB)
     assert (again.ingested, again.quarantined, again.skipped, read) == (0, 0, 3, [])
 

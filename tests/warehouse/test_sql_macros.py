@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from transforms.cleaning import build_document
+from transforms.keys import word_count
 from warehouse.duck import sql_file
 
 PAGE = (
@@ -23,6 +24,14 @@ def test_word_count_and_paragraphs_agree_with_the_clean_document():
         ).fetchone()
     assert words == doc.n_words
     assert paragraphs == doc.body.split("\n\n")
+
+
+def test_the_word_count_macro_counts_as_the_python_word_count_does():
+    texts = ["", " ", "a", " a", "a ", "Rain  fell\tall\n\nday", "\n\nStorm hits\n"]
+    with duckdb.connect() as con:
+        con.execute(sql_file("macros.sql"))
+        counts = [con.execute("SELECT word_count($t)", {"t": t}).fetchone()[0] for t in texts]
+    assert counts == [word_count(t) for t in texts] == [0, 0, 1, 1, 1, 4, 2]
 
 
 def test_a_lines_key_is_its_paragraphs_key_whatever_its_spacing():

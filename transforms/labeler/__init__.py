@@ -28,12 +28,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from transforms.keys import word_count
 from transforms.labeler.batch import Floats, Markup, PageBatch, PageEvidence
 from transforms.labeler.evidence import page_evidence
 from transforms.labeler.features import LABEL_CODES
 from transforms.labeler.model import PRECISION_WEIGHT, content_probability, model_version
 from transforms.labeler.rules import RuleReading
-from transforms.records import CleanDocument, Label
+from transforms.records import CleanDocument, Label, Rule
 
 __all__ = [
     "RuledPage",
@@ -114,7 +115,7 @@ def kept_lines(evidence: PageEvidence, decided: Floats) -> npt.NDArray[np.bool_]
     """
     never = np.isin(np.asarray(evidence.rule_labels), NEVER_KEPT_CODES)
     p = np.where(never, 0.0, np.asarray(decided, dtype=np.float64))
-    words = np.fromiter((len(t.split()) for t in evidence.texts), np.float64, len(p))
+    words = np.fromiter(map(word_count, evidence.texts), np.float64, len(p))
     order = np.argsort(-p, kind="stable")
     expected = np.cumsum((p * words)[order])  # expected article words kept, by cut
     precision = expected / np.maximum(np.cumsum(words[order]), 1.0)
@@ -148,5 +149,5 @@ def _apply(page: RuledPage, p: Floats) -> CleanDocument:
             labels[k], rules[k] = Label.CONTENT, f"model:{rules[k]}"
         elif not keep[k] and label is Label.CONTENT:
             labels[k] = Label.NAV if k < first else Label.FOOTER if k > last else Label.BOILERPLATE
-            rules[k] = "model"
+            rules[k] = str(Rule.MODEL)
     return reading.document(labels, rules, probabilities)

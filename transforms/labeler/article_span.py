@@ -25,7 +25,7 @@ from transforms.keys import headline_key
 from transforms.labeler.repeats import MAX_GLUED_TITLE_SIZE
 from transforms.labeler.rule_page import INNER_SENTENCE_END, RulePage
 from transforms.line_features import LineFeatures, breadcrumb_parts, has_digit
-from transforms.records import Label
+from transforms.records import Label, Rule
 from transforms.regions import REGION_LABELS
 
 # A line of metadata ("5 min read", "Updated 2 hours ago") has at most this many words.
@@ -44,14 +44,14 @@ def mark_breadcrumbs(page: RulePage) -> None:
         if i not in page.unlabeled or f.byline_like or not f.path_like:
             continue
         parts = breadcrumb_parts(f.text)
-        page.mark(i, Label.BREADCRUMB, "separator_path")
+        page.mark(i, Label.BREADCRUMB, Rule.SEPARATOR_PATH)
         # the title is the path's last or longest segment: "Home » World » Storm hits" or
         # "Storm hits coast | Daily Harbor" (a page's <title>, then perhaps the site's name)
         sizes = {headline_key(p): len(p) for p in (parts[-1], max(parts, key=len))}
         matched = [n for n in (i + 1, i + 2) if n in page.unlabeled and page.feats[n].key in sizes]
         if page.title is None and matched:  # of two, the one equal to the longer segment
             title = max(matched, key=lambda n: sizes[page.feats[n].key])
-            page.mark(title, Label.TITLE, "breadcrumb_title")
+            page.mark(title, Label.TITLE, Rule.BREADCRUMB_TITLE)
             page.title, page.title_key = page.feats[title].text, page.feats[title].key
 
 
@@ -106,7 +106,7 @@ def mark_comment_thread(page: RulePage) -> None:
         start -= 1
     for i in range(start, len(feats)):
         if i in page.unlabeled:
-            page.mark(i, Label.FOOTER, "comment_thread")
+            page.mark(i, Label.FOOTER, Rule.COMMENT_THREAD)
 
 
 def _span_anchors(feats: list[LineFeatures], free: list[int]) -> list[int]:
@@ -144,14 +144,14 @@ def mark_article_span(page: RulePage) -> None:
     _mark_header(page, first)
     for i in free:
         if i > last:
-            page.mark(i, Label.FOOTER, "after_body")
+            page.mark(i, Label.FOOTER, Rule.AFTER_BODY)
         elif i >= first:
             if page.feats[i].key == page.title_key:
-                page.mark(i, Label.REPEAT, "title_repeat")
+                page.mark(i, Label.REPEAT, Rule.TITLE_REPEAT)
             elif page.feats[i].boilerplate:
-                page.mark(i, Label.AD, "boilerplate_prompt")
+                page.mark(i, Label.AD, Rule.BOILERPLATE_PROMPT)
             else:
-                page.mark(i, Label.CONTENT, "article_span")
+                page.mark(i, Label.CONTENT, Rule.ARTICLE_SPAN)
 
 
 def _mark_header(page: RulePage, first_paragraph: int) -> None:
@@ -162,20 +162,20 @@ def _mark_header(page: RulePage, first_paragraph: int) -> None:
             continue
         f = page.feats[i]
         if f.byline_like:
-            page.mark(i, Label.BYLINE, "author_or_date")
+            page.mark(i, Label.BYLINE, Rule.AUTHOR_OR_DATE)
         elif f.boilerplate:
-            page.mark(i, Label.AD, "boilerplate_prompt")
+            page.mark(i, Label.AD, Rule.BOILERPLATE_PROMPT)
         elif i == title:
-            page.mark(i, Label.TITLE, "last_short_line_before_body")
+            page.mark(i, Label.TITLE, Rule.LAST_SHORT_LINE_BEFORE_BODY)
             page.title, page.title_key = f.text, f.key
         elif page.title is None and _no_title(f):
-            page.mark(i, Label.BYLINE, "metadata")
+            page.mark(i, Label.BYLINE, Rule.METADATA)
         elif i == 0 and f.size <= 8:
-            page.mark(i, Label.SITE_NAME, "first_line")
+            page.mark(i, Label.SITE_NAME, Rule.FIRST_LINE)
         elif page.title is not None and f.key == page.title_key:
-            page.mark(i, Label.REPEAT, "title_repeat")
+            page.mark(i, Label.REPEAT, Rule.TITLE_REPEAT)
         else:
-            page.mark(i, Label.NAV, "before_title")
+            page.mark(i, Label.NAV, Rule.BEFORE_TITLE)
 
 
 def _title_line(page: RulePage, first_paragraph: int) -> int | None:
@@ -210,7 +210,7 @@ def _no_title(f: LineFeatures) -> bool:
 def mark_fallback(page: RulePage) -> None:
     """Keep the longest free lines, or failing that the longest line, when nothing is content."""
     if page.content or not page.feats:
-        page.mark_rest(Label.NAV, "outside_article")
+        page.mark_rest(Label.NAV, Rule.OUTSIDE_ARTICLE)
         return
     feats, free = page.feats, page.free_lines()
     # a breadcrumb-shaped line is no article text while any other line is left
@@ -219,10 +219,10 @@ def mark_fallback(page: RulePage) -> None:
         longest = max(feats[i].size for i in free)
         for i in free:
             if feats[i].size * 2 >= longest:
-                page.mark(i, Label.CONTENT, "fallback_longest")
+                page.mark(i, Label.CONTENT, Rule.FALLBACK_LONGEST)
     else:  # every line was judged boilerplate: keep the single longest one
         longest_line = max(
             range(len(feats)), key=lambda i: (page.labels[i][0] is not Label.TITLE, feats[i].size)
         )
-        page.mark(longest_line, Label.CONTENT, "fallback_longest")
-    page.mark_rest(Label.NAV, "outside_article")
+        page.mark(longest_line, Label.CONTENT, Rule.FALLBACK_LONGEST)
+    page.mark_rest(Label.NAV, Rule.OUTSIDE_ARTICLE)

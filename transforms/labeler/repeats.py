@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import itertools
 
-from transforms.keys import headline_key, strip_truncation
+from transforms.keys import headline_key, strip_truncation, word_count
 from transforms.labeler.rule_page import RulePage
-from transforms.records import Label
+from transforms.records import Label, Rule
 
 # A teaser must keep at least this many characters, less its last word, to count as a repeat.
 MIN_REPEAT_CHARS = 25
@@ -53,7 +53,7 @@ def _glued_title(prefix: str) -> str | None:
     if last.endswith(":") and len(last) <= 20 and head:  # a "Source:"-style label
         prefix = head
     prefix = prefix.rstrip(" :-–—|")
-    return prefix if 0 < len(prefix.split()) <= MAX_GLUED_TITLE_SIZE else None
+    return prefix if 0 < word_count(prefix) <= MAX_GLUED_TITLE_SIZE else None
 
 
 def mark_teaser_repeats(page: RulePage) -> None:
@@ -82,7 +82,7 @@ def mark_teaser_repeats(page: RulePage) -> None:
             offset = texts[g].find(needle)
             if offset < 0:
                 continue
-            page.mark(free[k], Label.TEASER, "repeated_in_body")
+            page.mark(free[k], Label.TEASER, Rule.REPEATED_IN_BODY)
             title = _glued_title(texts[g][:offset]) if offset > 0 else None
             if title is not None:
                 page.kept_from[free[g]] = offset
@@ -97,5 +97,5 @@ def mark_duplicates(page: RulePage) -> None:
     for i in page.free_lines():
         key = page.feats[i].key
         if key in seen:
-            page.mark(i, Label.REPEAT, "duplicate_line")
+            page.mark(i, Label.REPEAT, Rule.DUPLICATE_LINE)
         seen.add(key)

@@ -1,10 +1,11 @@
 """The page the labeling rules mark: each line's features, and the labels given so far.
 
 >>> from transforms.line_features import measure
+>>> from transforms.records import Rule
 >>> page = RulePage([measure("Top stories"), measure("Rain fell all day on the whole coast.")])
 >>> page.first_paragraph(), page.free_lines()
 (1, [0, 1])
->>> page.mark(1, Label.CONTENT, "article_span")
+>>> page.mark(1, Label.CONTENT, Rule.ARTICLE_SPAN)
 >>> page.first_paragraph(), page.free_lines(), page.content
 (2, [0], {1})
 """
@@ -63,7 +64,9 @@ class RulePage:
         return sorted(self.unlabeled)
 
     def mark(self, i: int, label: Label, rule: str) -> None:
-        self.labels[i] = (label, rule)
+        """Label line ``i``, by ``rule`` (a ``Rule``, or a name composed with one), kept as a
+        plain string as the ``lines`` table stores it."""
+        self.labels[i] = (label, str(rule))
         self.unlabeled.discard(i)
         if label is Label.CONTENT:
             self.content.add(i)

@@ -56,7 +56,7 @@ from transforms.labeler.repeats import mark_duplicates, mark_teaser_repeats
 from transforms.labeler.rule_page import RulePage
 from transforms.labeler.sections import mark_sidebars
 from transforms.line_features import LineFeatures, measure, shape_flags
-from transforms.records import CleanDocument, HeadlineMention, Label
+from transforms.records import CleanDocument, HeadlineMention, Label, Rule
 from transforms.unwrap import rejoin_wrapped
 
 # Re-reads of the kept text (see _settle); each removes lines, so few are ever needed.
@@ -90,7 +90,7 @@ class RuleReading:
         content is no mention."""
         labels, rules = labels or self.labels, rules or self.rules
         n = len(self.lines)
-        line_labels, line_rules = [Label.BLANK] * n, ["empty"] * n
+        line_labels, line_rules = [Label.BLANK] * n, [str(Rule.EMPTY)] * n
         line_p: list[float | None] = [None] * n
         for k, members in enumerate(self.members):
             for i in members:

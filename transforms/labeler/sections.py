@@ -23,7 +23,7 @@ from transforms.keys import headline_key, without_list_markers
 from transforms.labeler.repeats import MIN_REPEAT_CHARS, repeat_needle
 from transforms.labeler.rule_page import INNER_SENTENCE_END, RulePage
 from transforms.line_features import LineFeatures
-from transforms.records import HeadlineMention, Label
+from transforms.records import HeadlineMention, Label, Rule
 
 # A sidebar section is accepted with this much evidence (see _section_evidence).
 SECTION_EVIDENCE_NEEDED = 4
@@ -160,14 +160,14 @@ def mark_sidebars(page: RulePage) -> None:
         if section is None or _section_evidence(page, section) < SECTION_EVIDENCE_NEEDED:
             i += 1
             continue
-        page.mark(i, Label.SIDEBAR_HEADER, "section_alternation")
+        page.mark(i, Label.SIDEBAR_HEADER, Rule.SECTION_ALTERNATION)
         shown = without_list_markers([page.feats[h].text for h, _ in section.entries])
         for position, ((h, t), text) in enumerate(zip(section.entries, shown, strict=True), 1):
-            page.mark(h, Label.SIDEBAR_HEADLINE, "section_alternation")
+            page.mark(h, Label.SIDEBAR_HEADLINE, Rule.SECTION_ALTERNATION)
             feats = page.feats[h]
             key = feats.key if text == feats.text else headline_key(text)
             mention = HeadlineMention(text, key, header.text, position, feats.truncated, h)
             page.mentions.append(mention)
             if t is not None:
-                page.mark(t, Label.SIDEBAR_TEASER, "section_alternation")
+                page.mark(t, Label.SIDEBAR_TEASER, Rule.SECTION_ALTERNATION)
         i, first_paragraph = section.end, page.first_paragraph()

@@ -12,6 +12,7 @@ CREATE OR REPLACE MACRO paragraph_key(text) AS md5_number_upper(lower(text));
 -- A line's text as a body holds it: its words separated by single spaces.
 CREATE OR REPLACE MACRO body_spacing(text) AS trim(regexp_replace(text, '\s+', ' ', 'g'));
 
--- The words of a body or paragraph, counted as CleanDocument.n_words counts them (bodies are
--- single-spaced, so whitespace runs are the separators).
-CREATE OR REPLACE MACRO word_count(text) AS len(regexp_split_to_array(text, '\s+'));
+-- The words of a body or paragraph: its runs of non-whitespace, as transforms.keys.word_count
+-- (Python's str.split) counts them (0 for '', 1 for ' a '), for text whose whitespace is
+-- ASCII (RE2's \s), as cleaning leaves it.
+CREATE OR REPLACE MACRO word_count(text) AS len(regexp_extract_all(text, '\S+'));
