@@ -52,21 +52,25 @@ def prefect_cli(env: dict[str, str], *args: str) -> str:
 
 # Prefect's server answers 503 while its SQLite database is busy (10 s ticks, a worker and
 # the tests all write to it); Prefect's own client retries those, and so do these calls.
-# A call that only reads (a GET or a `/filter` query) is also retried when the server, stalled
-# beside other CPU-bound tests, does not answer within the timeout; a write is not, since it
-# may have been made.
+# A call that only reads (a GET or a `/filter` query), or a write with an idempotency key, is
+# also retried when the server, stalled beside other CPU-bound tests, does not answer within
+# the timeout; another write is not, since it may have been made.
 RETRIED_STATUSES = (429, 502, 503)
 TIMEOUT_S = 60
 
 
 def call(method: str, api: str, path: str, body: Any = None) -> Any:
     """One API call, retried with back-off (0.5 s to 8 s) while the server answers busy."""
-    reads = method == "GET" or path.endswith("/filter")
+    repeatable = (
+        method == "GET"
+        or path.endswith("/filter")
+        or (isinstance(body, dict) and "idempotency_key" in body)
+    )
     for attempt in range(6):
         try:
             response = httpx.request(method, f"{api}{path}", json=body, timeout=TIMEOUT_S)
         except httpx.TimeoutException:
-            if not reads or attempt == 5:
+            if not repeatable or attempt == 5:
                 raise
             continue
         if response.status_code not in RETRIED_STATUSES:

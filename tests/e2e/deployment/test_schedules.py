@@ -59,6 +59,7 @@ def test_ticks_missed_in_an_outage_run_once_not_once_each(deployed, tmp_path):
         body = {
             "parameters": parameters,
             "state": {"type": "SCHEDULED", "state_details": {"scheduled_time": due}},
+            "idempotency_key": f"missed-tick-{due}",  # a timed-out call can be made again
         }
         runs.append(post(deployed.api, f"/deployments/{record['id']}/create_flow_run", body))
     states = sorted(wait_for_final(deployed, run["id"])["state"]["type"] for run in runs)
