@@ -249,8 +249,8 @@ def predict(corpus: Corpus, page_mask: np.ndarray, stages: Stages) -> tuple[np.n
     """Which lines ``page_mask`` selects, and the stages' probabilities for them."""
     batch, line_mask = _sub_batch(corpus, page_mask)
     x1 = first_stage_matrix(batch, stages.lexicon)
-    p1 = stages.first.predict(x1).astype(np.float32)
-    return line_mask, stages.second.predict(second_stage_matrix(batch, x1, p1))
+    p1 = np.asarray(stages.first.predict(x1), dtype=np.float32)
+    return line_mask, np.asarray(stages.second.predict(second_stage_matrix(batch, x1, p1)))
 
 
 def cross_validate(corpus: Corpus, folds_scored: Sequence[int] = range(FOLDS)) -> np.ndarray:
