@@ -142,6 +142,7 @@ def _run(args: argparse.Namespace) -> int:
     if (problem := writer_problem(warehouse) or _prefect_problem()) is not None:
         return _fail(problem)
     from flows.ingest import ingest  # imported late: Prefect takes seconds to import
+    from flows.run_report import IngestSummary
     from warehouse.lock import WarehouseBusy
 
     try:
@@ -155,6 +156,8 @@ def _run(args: argparse.Namespace) -> int:
         )
     except WarehouseBusy as err:  # another run took the lock since the check above
         return _fail(str(err))
+    if not isinstance(summary, IngestSummary):  # the flow failed (its source went away)
+        return _fail(summary.message or "the ingest run failed")
     removed = ", ".join(f"{label} {n}" for label, n in summary.lines_removed.items()) or "none"
     print(
         f"\nload {summary.load_id} into {summary.warehouse}\n"

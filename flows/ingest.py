@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.states import Failed, State
+from prefect.states import Failed
 
 from flows.preflight import source_problem
 from flows.run_report import IngestSummary, Stopwatch, publish_report, summarize
