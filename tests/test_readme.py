@@ -1,5 +1,5 @@
 """The README and docs/ document every command, option, table, column and make target that
-exists, and their links resolve."""
+exists, show no command or option that does not, and their links resolve."""
 
 from __future__ import annotations
 
@@ -30,6 +30,21 @@ def test_readme_documents_every_cli_command_and_option():
         for action in sub._actions:
             for flag in action.option_strings:
                 assert flag in DOCS or flag in ("-h", "--help"), flag
+
+
+def _code(text: str) -> str:
+    """The code of ``text``: its fenced blocks and inline code spans."""
+    return "\n".join([*FENCE.findall(text), *re.findall(r"`([^`\n]+)`", FENCE.sub("", text))])
+
+
+def test_every_cli_command_and_option_the_docs_show_exists():
+    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for shown in re.finditer(r"\bpagewash ([a-z][a-z-]*)([^\n`|]*)", _code(DOCS)):
+        name, rest = shown.groups()
+        assert name in commands, shown.group(0)
+        flags = {flag for action in commands[name]._actions for flag in action.option_strings}
+        for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest):
+            assert flag in flags, shown.group(0)
 
 
 def test_readme_documents_every_table_and_column():
