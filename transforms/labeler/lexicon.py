@@ -218,7 +218,7 @@ class Lexicon:
         both = np.flatnonzero((first >= 0) & (second >= 0))
         if len(self._pair_keys) == 0 or len(both) == 0:
             return found
-        wanted = first[both] * len(self._array) + second[both]
+        wanted = first[both] * len(self._ids) + second[both]  # as __post_init__ keys them
         at = np.minimum(np.searchsorted(self._pair_keys, wanted), len(self._pair_keys) - 1)
         hit = self._pair_keys[at] == wanted
         found[both[hit]] = self._pair_ids[at[hit]]
