@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,17 +11,16 @@ from prefect.states import Failed
 
 from flows.preflight import source_problem
 from flows.run_report import IngestSummary, Stopwatch, publish_report, summarize
+from flows.served_runs import end_with_serve
 from flows.task_runs import in_window, task_runner
 from runtime.clean_chunks import BatchCounts, clean_chunk
 from runtime.discover import Discovered, WalkPart, discover_part, walk_parts
-from runtime.lifeline import exit_with
 from runtime.parallel import map_chunks, pool_for_run, release_pool
 from runtime.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_PAGE_SECONDS,
     Limits,
-    served_by,
     warehouse_folder,
 )
 from runtime.sources import Source
@@ -219,8 +217,7 @@ def ingest(
     """Ingest every page under ``source`` (.txt, .html, .htm, JSON Lines; optionally .gz)
     into the warehouse as one load; with ``dask_address``, discover and clean on that Dask
     cluster."""
-    if (server := served_by()) is not None and server != os.getpid():
-        exit_with(server)  # a run `pagewash serve` started ends with it, however it ends
+    end_with_serve()  # a run `pagewash serve` started ends with it, however it ends
     logger = get_run_logger()
     if (problem := source_problem(source)) is not None:
         # one line and a Failed run (a deployed tick on a missing inbox), not a traceback

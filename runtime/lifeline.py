@@ -13,15 +13,19 @@ gone or a zombie) and costs nothing measurable: one ``/proc`` read every half se
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 CHECK_SECONDS = 0.5
+# How long a process that outlived its watched one may spend on its last words.
+LAST_WORDS_SECONDS = 10.0
 # A guarded process gets SIGTERM, then SIGKILL if it is still there after this long.
 STOP_SECONDS = 5.0
 
@@ -43,19 +47,37 @@ def alive(pid: int) -> bool:
     return True
 
 
-def exit_with(pid: int) -> None:
+def exit_with(pid: int, last_words: Callable[[], None] | None = None) -> None:
     """Exit this process (status 1, at once: no cleanup to wait on) within half a second of
     ``pid`` being gone; at once if it is already. A killed run leaves what it staged to the
-    next run, which deletes it (README, Loads, reruns and crashes)."""
-    if not alive(pid):
+    next run, which deletes it (README, Loads, reruns and crashes). ``last_words``, if given,
+    runs first (for at most ``LAST_WORDS_SECONDS``; an error in it is ignored): a flow run
+    tells its server that it crashed."""
+
+    def leave() -> None:
+        if last_words is not None:
+            speaker = threading.Thread(target=_quietly, args=(last_words,), daemon=True)
+            speaker.start()
+            speaker.join(LAST_WORDS_SECONDS)
         os._exit(1)
+
+    if not alive(pid):
+        leave()
 
     def watch() -> None:
         while alive(pid):
             time.sleep(CHECK_SECONDS)
-        os._exit(1)
+        leave()
 
     threading.Thread(target=watch, name=f"exit-with-{pid}", daemon=True).start()
+
+
+def _quietly(call: Callable[[], None]) -> None:
+    try:
+        call()
+    except Exception as err:  # the process exits next whatever happened; say so if heard
+        with contextlib.suppress(OSError):
+            print(f"pagewash: before exiting: {err}", file=sys.stderr)
 
 
 def _started(pid: int) -> str | None:

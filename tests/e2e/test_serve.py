@@ -18,6 +18,7 @@ from tests.conftest import (
     left_behind,
     wait_for,
 )
+from tests.e2e.deployment.server_api import deployment_runs, get
 from warehouse.layout import Layout
 from warehouse.query import run_query
 
@@ -26,10 +27,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(autouse=True)
 def no_served_deployment_yet(prefect_server) -> None:
-    """Each test serves a deployment of its own. `pagewash serve` always deploys
-    `ingest/pagewash-serve` with a limit of one run at a time, and a run that an earlier
-    test's stop cut short holds that one slot until its lease expires (Prefect's default:
-    300 s): the next test's runs would wait for it, on a loaded machine past their 120-180 s."""
+    """Each test serves a deployment of its own (`pagewash serve` always deploys
+    `ingest/pagewash-serve`, one run at a time): no run or tick an earlier test booked
+    reaches it."""
     response = httpx.get(f"{prefect_server}/deployments/name/ingest/pagewash-serve", timeout=30)
     if response.status_code != 404:
         response.raise_for_status()
@@ -74,3 +74,29 @@ def test_no_process_outlives_a_stopped_serve(tmp_path, long_inbox, prefect_serve
     env = {**os.environ, "PREFECT_API_URL": prefect_server, "PAGEWASH_WORKERS": "2"}
     # Prefect's runner spawns the flow-run process with multiprocessing; it spawns 2 workers
     assert left_behind(command, env, stop, spawned=3) == []
+
+
+def test_a_run_left_by_a_killed_serve_is_marked_crashed_and_frees_its_slot(
+    tmp_path, long_inbox, prefect_server
+):
+    """`pagewash serve` killed mid-run (SIGKILL: no handler runs): its flow run exits too
+    (see the test above), and tells the server first. The run shows Crashed, not Running for
+    ever, and the deployment's one concurrency slot is free at once, not after its lease's
+    300 s, so the next `pagewash serve` runs right away."""
+    command = [PAGEWASH, "serve", str(long_inbox), "--warehouse", str(tmp_path / "wh"),
+               "--every", "3"]  # fmt: skip
+    env = {**os.environ, "PREFECT_API_URL": prefect_server, "PAGEWASH_WORKERS": "2"}
+    assert left_behind(command, env, signal.SIGKILL, spawned=3) == []
+    deployment = get(prefect_server, "/deployments/name/ingest/pagewash-serve")
+
+    def started() -> list[dict]:
+        runs = deployment_runs(prefect_server, deployment["id"])
+        return [run for run in runs if run["start_time"] is not None]
+
+    assert wait_for(lambda: all(r["state_type"] == "CRASHED" for r in started()), 15), [
+        (r["name"], r["state_name"]) for r in started()
+    ]
+    (run,) = started()
+    assert "pagewash serve" in run["state"]["message"]
+    limit = get(prefect_server, f"/deployments/{deployment['id']}")["global_concurrency_limit"]
+    assert (limit["limit"], limit["active_slots"]) == (1, 0)
