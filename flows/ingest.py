@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 
 from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 from prefect.states import Failed
 
+from flows.orphan_runs import watch_this_run
 from flows.preflight import source_problem
 from flows.run_report import IngestSummary, Stopwatch, publish_report, summarize
-from flows.served_runs import end_with_serve
 from flows.task_runs import in_window, task_runner
 from runtime.clean_chunks import BatchCounts, clean_chunk
 from runtime.discover import Discovered, WalkPart, discover_part, walk_parts
@@ -217,7 +218,7 @@ def ingest(
     """Ingest every page under ``source`` (.txt, .html, .htm, JSON Lines; optionally .gz)
     into the warehouse as one load; with ``dask_address``, discover and clean on that Dask
     cluster."""
-    end_with_serve()  # a run `pagewash serve` started ends with it, however it ends
+    watch_this_run(flow_run.id)  # a killed run is marked Crashed (flows.orphan_runs)
     logger = get_run_logger()
     if (problem := source_problem(source)) is not None:
         # one line and a Failed run (a deployed tick on a missing inbox), not a traceback
