@@ -24,8 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 CHECK_SECONDS = 0.5
-# How long a process that outlived its watched one may spend on its last words.
-LAST_WORDS_SECONDS = 10.0
+# How long a process that outlived its watched one may spend on its last words (a flow run
+# telling its server; an answer takes well under a second): past it, the process exits anyway,
+# so that it is gone within 5 s, as a stopped command's processes must be.
+LAST_WORDS_SECONDS = 3.0
 # A guarded process gets SIGTERM, then SIGKILL if it is still there after this long.
 STOP_SECONDS = 5.0
 
@@ -51,8 +53,8 @@ def exit_with(pid: int, last_words: Callable[[], None] | None = None) -> None:
     """Exit this process (status 1, at once: no cleanup to wait on) within half a second of
     ``pid`` being gone; at once if it is already. A killed run leaves what it staged to the
     next run, which deletes it (README, Loads, reruns and crashes). ``last_words``, if given,
-    runs first (for at most ``LAST_WORDS_SECONDS``; an error in it is ignored): a flow run
-    tells its server that it crashed."""
+    runs first (for at most ``LAST_WORDS_SECONDS``; an error in it is printed, not raised):
+    a flow run tells its server that it crashed."""
 
     def leave() -> None:
         if last_words is not None:
