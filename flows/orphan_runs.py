@@ -9,8 +9,8 @@ Rule, for every ``ingest`` run (``watch_this_run``):
 - A run that `pagewash run` makes in its own process, against a Prefect server of the user's
   (``PREFECT_API_URL``), cannot speak once it is killed: a small watcher process started with
   it waits for the process to be gone, then marks the run Crashed unless it ended (Completed,
-  Failed, ...). It asks the server with one plain HTTP call first and imports Prefect (about
-  a second of CPU) only for a run that did not end.
+  Failed, ...). It speaks to the server's REST API with plain HTTP calls: importing Prefect
+  would cost it about a second of CPU.
 - A run on Prefect's embedded server needs neither: that server ends with the command.
 
 (Stopped with SIGTERM or Ctrl-C, `pagewash serve` lets its run finish and `pagewash run` ends
@@ -24,7 +24,6 @@ import subprocess
 import sys
 import time
 from functools import partial
-from uuid import UUID
 
 import httpx
 
@@ -36,8 +35,12 @@ def watch_this_run(flow_run_id: str) -> None:
     """In an ``ingest`` run: see the module's rule."""
     server = served_by()
     if server is not None and server != os.getpid():
+        # this run's server, however it is set (imported here: the watcher must not import Prefect)
+        from prefect.settings import PREFECT_API_URL
+
         reason = f"the `pagewash serve` process ({server}) that started this run is gone"
-        exit_with(server, partial(mark_crashed, flow_run_id, reason))
+        api = str(PREFECT_API_URL.value())
+        exit_with(server, partial(mark_crashed, api, flow_run_id, reason))
     elif os.environ.get("PREFECT_API_URL"):
         command = [sys.executable, "-m", "flows.orphan_runs", str(os.getpid()), flow_run_id]
         subprocess.Popen(
@@ -49,30 +52,27 @@ def watch_this_run(flow_run_id: str) -> None:
         )
 
 
-def mark_crashed(flow_run_id: str, reason: str, *, unless_ended: bool = False) -> None:
-    """Set a flow run's state to Crashed, forced (which frees its slot); with
-    ``unless_ended``, only when it is not in a final state already."""
-    from prefect.client.orchestration import get_client
-    from prefect.states import Crashed
-
-    with get_client(sync_client=True) as client:
-        state = client.read_flow_run(UUID(flow_run_id)).state
-        if unless_ended and state is not None and state.is_final():
-            return
-        client.set_flow_run_state(flow_run_id, Crashed(message=reason), force=True)
-
-
 FINAL_STATES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "CRASHED"})
 
 
-def _ended(flow_run_id: str) -> bool:
-    """Whether the server says the run is in a final state, by one GET to ``PREFECT_API_URL``
-    (with ``PREFECT_API_KEY`` if set); False when it cannot tell."""
+def _headers() -> dict[str, str]:
     key = os.environ.get("PREFECT_API_KEY")
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
-    url = f"{os.environ['PREFECT_API_URL'].rstrip('/')}/flow_runs/{flow_run_id}"
+    return {"Authorization": f"Bearer {key}"} if key else {}
+
+
+def mark_crashed(api: str, flow_run_id: str, reason: str) -> None:
+    """Set a flow run's state to Crashed on the Prefect server at ``api``, forced (which frees
+    its slot), by one call to its REST API."""
+    body = {"state": {"type": "CRASHED", "name": "Crashed", "message": reason}, "force": True}
+    url = f"{api.rstrip('/')}/flow_runs/{flow_run_id}/set_state"
+    httpx.post(url, json=body, headers=_headers(), timeout=30).raise_for_status()
+
+
+def _ended(api: str, flow_run_id: str) -> bool:
+    """Whether the server says the run is in a final state (False when it cannot tell)."""
     try:
-        response = httpx.get(url, headers=headers, timeout=30)
+        response = httpx.get(f"{api.rstrip('/')}/flow_runs/{flow_run_id}", headers=_headers(),
+                             timeout=30)  # fmt: skip
         return response.status_code == 200 and response.json()["state"]["type"] in FINAL_STATES
     except (httpx.HTTPError, ValueError, KeyError, TypeError):
         return False
@@ -81,9 +81,9 @@ def _ended(flow_run_id: str) -> bool:
 def _watch(pid: int, flow_run_id: str) -> None:
     while alive(pid):
         time.sleep(CHECK_SECONDS)
-    if not _ended(flow_run_id):
-        reason = f"the process ({pid}) that ran this flow run is gone"
-        mark_crashed(flow_run_id, reason, unless_ended=True)
+    api = os.environ["PREFECT_API_URL"]
+    if not _ended(api, flow_run_id):
+        mark_crashed(api, flow_run_id, f"the process ({pid}) that ran this flow run is gone")
 
 
 if __name__ == "__main__":
