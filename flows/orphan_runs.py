@@ -70,9 +70,9 @@ def mark_crashed(api: str, flow_run_id: str, reason: str) -> None:
 
 def _ended(api: str, flow_run_id: str) -> bool:
     """Whether the server says the run is in a final state (False when it cannot tell)."""
+    url = f"{api.rstrip('/')}/flow_runs/{flow_run_id}"
     try:
-        response = httpx.get(f"{api.rstrip('/')}/flow_runs/{flow_run_id}", headers=_headers(),
-                             timeout=30)  # fmt: skip
+        response = httpx.get(url, headers=_headers(), timeout=30)
         return response.status_code == 200 and response.json()["state"]["type"] in FINAL_STATES
     except (httpx.HTTPError, ValueError, KeyError, TypeError):
         return False
