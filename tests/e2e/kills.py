@@ -13,7 +13,7 @@ from tests.conftest import CONTENT_QUERIES, start_run, warehouse_contents
 from warehouse.layout import EMPTY_FILE, Layout, load_id_of
 from warehouse.loads import completed_loads
 
-KILLS = 20
+KILLS = 12  # spread over start-up, discovery and every batch; each costs a run's start (3-4 s)
 
 
 def _children(pid: int) -> set[int]:
