@@ -29,7 +29,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     args = parser.parse_args()
     load = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True)
-    print(f"model load (import and both stages, fresh process): {float(load.stdout):.2f} s")
+    seconds = float(load.stdout)
+    print(f"model load (import, both stages and the title ranker, fresh process): {seconds:.2f} s")
     texts = [page.text().splitlines() for page in load_pages()[: args.pages]]
     n_lines = sum(1 for lines in texts for line in lines if line.strip())
     best_rules = best_model = float("inf")

@@ -6,7 +6,10 @@ Side by side, as plain text and as HTML, on the article pages and on all page ty
 by the benchmark's own ``score.py`` (shingle F1, mean page precision and recall): the line
 model cross-validated by site (5 folds: no site's pages in both the training and the scoring
 part; ``training.train``), the rules alone (the model's evidence), keeping the lines of 20+
-words, keeping every line, and trafilatura on the HTML (when installed: ``[bench]``).
+words, keeping every line, and trafilatura on the HTML (when installed: ``[bench]``). Then
+the titles: the share of the pages with a reference title (``meta.jsonl``) whose title, as
+cleaning gives it, has the same words (``training.wcxb.title_key``), for the model's title
+ranker (the same cross-validation) and for the rules alone.
 """
 
 from __future__ import annotations
@@ -15,10 +18,8 @@ import argparse
 import time
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
-from training.train import cross_validate, merged, texts_kept, wcxb_corpora
-from training.wcxb import Page, load_pages, score
+from training.train import Predicted, cross_validate, merged, texts_kept, titles_found, wcxb_corpora
+from training.wcxb import Page, load_pages, score, title_key
 from transforms.cleaning import read_document
 from transforms.keys import word_count
 from transforms.records import Rejection
@@ -31,6 +32,12 @@ def _rules(page: Page, fmt: str) -> str:
     raw = page.html() if fmt == "html" else page.text()
     read = read_document(raw.encode("utf-8"), fmt)
     return "" if isinstance(read, Rejection) else read.page.reading.document().body
+
+
+def _rules_title(page: Page, fmt: str) -> str | None:
+    raw = page.html() if fmt == "html" else page.text()
+    read = read_document(raw.encode("utf-8"), fmt)
+    return None if isinstance(read, Rejection) else read.page.reading.title
 
 
 def _long_lines(page: Page, fmt: str) -> str:
@@ -47,6 +54,14 @@ def _trafilatura(page: Page, fmt: str) -> str:
     import trafilatura
 
     return trafilatura.extract(page.html()) or ""
+
+
+def _title_row(name: str, fmt: str, pages: Sequence[Page], titles: dict[str, str | None]) -> None:
+    for kind in ("article", None):
+        chosen = [p for p in pages if p.title and (kind is None or p.page_type == kind)]
+        same = sum(title_key(titles.get(p.id)) == title_key(p.title) for p in chosen)
+        print(f"| {name} | {fmt} | {kind or 'all types'} ({len(chosen)}) | "
+              f"{same / len(chosen):.3f} |", flush=True)  # fmt: skip
 
 
 def _row(name: str, fmt: str, pages: Sequence[Page], predicted: dict[str, str]) -> None:
@@ -82,13 +97,23 @@ def main() -> None:
         return
     t = time.time()
     corpora = wcxb_corpora(pages, ("text", "html"), generated=True)
-    p = cross_validate(merged(corpora))
-    at = 0
+    found = cross_validate(merged(corpora))
+    at = page_at = 0
+    titles: list[tuple[str, dict[str, str | None]]] = []
     for fmt, corpus in zip(("text", "html"), corpora, strict=True):
-        part = np.asarray(p[at : at + len(corpus.y)])
-        at += len(corpus.y)
+        n_pages = len(corpus.pages)
+        part = Predicted(
+            found.p[at : at + len(corpus.y)], found.titles[page_at : page_at + n_pages]
+        )
+        at, page_at = at + len(corpus.y), page_at + n_pages
         _row("line model, CV by site", fmt, pages, texts_kept(corpus, part))
+        titles.append((fmt, titles_found(corpus, part)))
     print(f"(cross-validation took {time.time() - t:.0f} s)")
+    print("\n| titles | input | pages with a title | same words |\n|---|---|---|---|")
+    for fmt, found_titles in titles:
+        _title_row("title ranker, CV by site", fmt, pages, found_titles)
+    for fmt in [] if args.model_only else ("text", "html"):
+        _title_row("the rules alone", fmt, pages, {p.id: _rules_title(p, fmt) for p in pages})
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Train the line model on the WCXB development pages and measure it by site-grouped CV.
 
-``python -m training.train`` (``make train``) writes the two stages into
+``python -m training.train`` (``make train``) writes the two stages and the title ranker into
 ``transforms/labeler/model/``, and the same training without one fold's sites into
 ``training/held_out_model/`` (for the suite's floor on real pages it never saw);
 ``python -m benchmarks.real_pages`` prints the same training's figures, cross-validated by
@@ -22,9 +22,9 @@ import lightgbm as lgb
 import numpy as np
 
 from benchmarks.synthetic_pages import generate_corpus
-from training.wcxb import Page, aligned_labels, load_pages
+from training.wcxb import Page, aligned_labels, load_pages, reference_title_line
 from transforms.cleaning import read_document
-from transforms.labeler import decided_probability, kept_lines
+from transforms.labeler import decided_probability, kept_lines, title_line
 from transforms.labeler.batch import Floats, PageBatch, PageEvidence
 from transforms.labeler.features import (
     CATEGORICAL,
@@ -41,7 +41,9 @@ from transforms.labeler.lexicon import (
     batch_texts,
     lexical_columns,
 )
-from transforms.labeler.model import LEXICON, MODEL_DIR, STAGES, model_version
+from transforms.labeler.model import LEXICON, MODEL_DIR, STAGES, TITLE_RANKER, model_version
+from transforms.labeler.rules import RuleReading
+from transforms.labeler.title import TITLE_EXTRA, best_titles, title_matrix
 from transforms.records import Rejection
 
 FOLDS = 5
@@ -63,6 +65,10 @@ PARAMS = {
     "verbose": -1,
 }
 ROUNDS = 150
+# The title ranker: candidates of a page ranked against each other (LambdaRank).
+TITLE_PARAMS = {**PARAMS, "objective": "lambdarank", "num_leaves": 31, "min_data_in_leaf": 20,
+                "lambdarank_truncation_level": 5}  # fmt: skip
+TITLE_ROUNDS = 200
 # The second stage learns from first-stage probabilities of pages the first stage did not see:
 # out-of-fold, over this many groups of sites.
 INNER_FOLDS = 2
@@ -88,20 +94,30 @@ def fold_of_site(site: str) -> int:
 @dataclass
 class Corpus:
     """Labeled lines of many pages: the evidence batch, the first-stage features (lexical ones
-    NaN: see ``fit_stages``), the labels, and every line's words."""
+    NaN: see ``fit_stages``), the labels, which line is its page's title (1) and every line's
+    words."""
 
     pages: list[Page]
+    readings: list[RuleReading]  # what the rules made of each page
     batch: PageBatch
     x1: np.ndarray
     y: np.ndarray
+    is_title: np.ndarray
     words: WordIds
     vocabulary: list[str]
 
     @staticmethod
-    def of(pages: list[Page], batch: PageBatch, x1: np.ndarray, y: np.ndarray) -> Corpus:
+    def of(
+        pages: list[Page],
+        readings: list[RuleReading],
+        batch: PageBatch,
+        x1: np.ndarray,
+        y: np.ndarray,
+        is_title: np.ndarray,
+    ) -> Corpus:
         vocabulary: dict[str, int] = {}
         words = WordIds.of(batch_texts(batch), vocabulary)
-        return Corpus(pages, batch, x1, y, words, list(vocabulary))
+        return Corpus(pages, readings, batch, x1, y, is_title, words, list(vocabulary))
 
     def fold_of_page(self) -> np.ndarray:
         """Each page's fold, by its site (-1, no fold, for generated pages)."""
@@ -147,18 +163,25 @@ def build_corpus(examples: Sequence[Example], fmt: str) -> Corpus:
     reference (``aligned_labels``)."""
     evidence: list[PageEvidence] = []
     labels: list[bool] = []
+    titles: list[bool] = []
     read = []  # a page that cleaning rejects (an empty file) is scored as an empty prediction
+    readings: list[RuleReading] = []
     for page, raw, never in examples:
         ruled = read_document(raw.encode("utf-8"), fmt)
         if isinstance(ruled, Rejection):
             continue
         read.append(page)
+        readings.append(ruled.page.reading)
         evidence.append(ruled.page.evidence)
         texts = ruled.page.evidence.texts
         aligned = aligned_labels(texts, page.gold)
         labels += [ok and text not in never for ok, text in zip(aligned, texts, strict=True)]
+        title = reference_title_line(texts, page.title)
+        titles += [i == title for i in range(len(texts))]
     batch = PageBatch.of(evidence)
-    return Corpus.of(read, batch, first_stage_matrix(batch, None), np.array(labels, np.float32))
+    x1 = first_stage_matrix(batch, None)
+    y, is_title = np.array(labels, np.float32), np.array(titles, np.float32)
+    return Corpus.of(read, readings, batch, x1, y, is_title)
 
 
 def wcxb_corpora(pages: Sequence[Page], formats: Sequence[str], generated: bool) -> list[Corpus]:
@@ -181,7 +204,9 @@ def generated_examples() -> list[Example]:
     for extended in (False, True):
         for sp in generate_corpus(GENERATED_SITES, GENERATED_PAGES, GENERATED_SEED, extended):
             teaser = sp.parts.teaser if sp.parts and sp.parts.teaser else None
-            page = Page(f"gen-{sp.site}-{sp.name}", GENERATED_SITE, "generated", None, sp.gold_body)
+            page = Page(
+                f"gen-{sp.site}-{sp.name}", GENERATED_SITE, "generated", sp.gold_title, sp.gold_body
+            )
             examples.append((page, sp.text, frozenset([teaser] if teaser else [])))
     return examples
 
@@ -203,6 +228,7 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, names: Sequence[str]) -> l
 
 
 SECOND_NAMES = (*FIRST_STAGE_FEATURES, *SECOND_STAGE_EXTRA)
+TITLE_NAMES = (*SECOND_NAMES, *TITLE_EXTRA)
 
 
 def _sub_batch(corpus: Corpus, page_mask: np.ndarray) -> tuple[PageBatch, np.ndarray]:
@@ -213,10 +239,11 @@ def _sub_batch(corpus: Corpus, page_mask: np.ndarray) -> tuple[PageBatch, np.nda
 
 @dataclass(frozen=True)
 class Stages:
-    """A trained line model: its two stages and its lexicon."""
+    """A trained line model: its two stages, its title ranker and its lexicon."""
 
     first: lgb.Booster
     second: lgb.Booster
+    title: lgb.Booster
     lexicon: Lexicon
 
 
@@ -240,40 +267,79 @@ def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> Stages:
         inner = _fit(x1[part], y[part], w[part], FIRST_STAGE_FEATURES)
         p_oof[line_folds == f] = inner.predict(x1[line_folds == f])
     first = _fit(x1, y, w, FIRST_STAGE_FEATURES)
-    second = _fit(second_stage_matrix(batch, x1, p_oof), y, w, SECOND_NAMES)
+    x2 = second_stage_matrix(batch, x1, p_oof)
+    second = _fit(x2, y, w, SECOND_NAMES)
+    lines, rows = title_matrix(batch, x2, p_oof)
+    per_page = np.bincount(batch.page[lines], minlength=len(batch.pages))
+    ranked = lgb.Dataset(
+        rows,
+        corpus.is_title[line_mask][lines],
+        group=per_page[per_page > 0],
+        feature_name=list(TITLE_NAMES),
+        categorical_feature=[c for c in CATEGORICAL if c in TITLE_NAMES],
+    )
+    title = lgb.train(TITLE_PARAMS, ranked, num_boost_round=TITLE_ROUNDS)
     lexicon = Lexicon.of(corpus.vocabulary, corpus.word_weights(line_mask))
-    return Stages(first, second, lexicon)
+    return Stages(first, second, title, lexicon)
 
 
-def predict(corpus: Corpus, page_mask: np.ndarray, stages: Stages) -> tuple[np.ndarray, np.ndarray]:
-    """Which lines ``page_mask`` selects, and the stages' probabilities for them."""
+@dataclass(frozen=True)
+class Predicted:
+    """The model's verdicts on a corpus: each line's probability and each page's title line
+    (its number on the page; -1: none, or the page not predicted)."""
+
+    p: np.ndarray
+    titles: np.ndarray
+
+
+def predict(corpus: Corpus, page_mask: np.ndarray, stages: Stages) -> Predicted:
+    """The stages' verdicts on the pages of ``page_mask`` (other pages: 0 and -1)."""
     batch, line_mask = _sub_batch(corpus, page_mask)
     x1 = first_stage_matrix(batch, stages.lexicon)
     p1 = np.asarray(stages.first.predict(x1), dtype=np.float32)
-    return line_mask, np.asarray(stages.second.predict(second_stage_matrix(batch, x1, p1)))
+    x2 = second_stage_matrix(batch, x1, p1)
+    p = np.zeros(len(corpus.y))
+    p[line_mask] = stages.second.predict(x2)
+    lines, rows = title_matrix(batch, x2, p1)
+    scores = stages.title.predict(rows) if len(lines) else np.zeros(0)
+    titles = np.full(len(corpus.pages), -1, dtype=np.int64)
+    titles[page_mask] = best_titles(batch, lines, np.asarray(scores, dtype=np.float32))
+    return Predicted(p, titles)
 
 
-def cross_validate(corpus: Corpus, folds_scored: Sequence[int] = range(FOLDS)) -> np.ndarray:
-    """Out-of-fold probabilities: each fold's pages scored by stages trained on the others
-    (lines of folds not scored stay 0)."""
+def cross_validate(corpus: Corpus, folds_scored: Sequence[int] = range(FOLDS)) -> Predicted:
+    """Out-of-fold verdicts: each fold's pages predicted by stages trained on the others
+    (pages of folds not scored: 0 and -1)."""
     folds = corpus.fold_of_page()
     p = np.zeros(len(corpus.y))
+    titles = np.full(len(corpus.pages), -1, dtype=np.int64)
     for f in folds_scored:
         t = time.time()
-        line_mask, p_test = predict(corpus, folds == f, fit_stages(corpus, folds != f))
-        p[line_mask] = p_test
+        found = predict(corpus, folds == f, fit_stages(corpus, folds != f))
+        p[folds[corpus.batch.page] == f] = found.p[folds[corpus.batch.page] == f]
+        titles[folds == f] = found.titles[folds == f]
         print(f"fold {f}: {time.time() - t:.0f} s", flush=True)
-    return p
+    return Predicted(p, titles)
 
 
-def texts_kept(corpus: Corpus, p: np.ndarray) -> dict[str, str]:
-    """Each page's text as cleaning keeps it (``labeler.kept_lines``) given probabilities ``p``."""
+def texts_kept(corpus: Corpus, found: Predicted) -> dict[str, str]:
+    """Each page's text as cleaning keeps it (``labeler.kept_lines``) given the verdicts."""
     out = {}
     at = 0
-    for page, ev in zip(corpus.pages, corpus.batch.pages, strict=True):
-        keep = kept_lines(ev, decided_probability(ev, p[at : at + len(ev.texts)]))
+    for k, (page, ev) in enumerate(zip(corpus.pages, corpus.batch.pages, strict=True)):
+        p = decided_probability(ev, found.p[at : at + len(ev.texts)])
+        keep = kept_lines(ev, p, title_line(corpus.readings[k], int(found.titles[k])))
         at += len(ev.texts)
         out[page.id] = "\n".join(text for text, k in zip(ev.texts, keep, strict=True) if k)
+    return out
+
+
+def titles_found(corpus: Corpus, found: Predicted) -> dict[str, str | None]:
+    """Each page's title as cleaning gives it (``labeler.title_line``) given the verdicts."""
+    out = {}
+    for k, (page, reading) in enumerate(zip(corpus.pages, corpus.readings, strict=True)):
+        at = title_line(reading, int(found.titles[k]))
+        out[page.id] = reading.title if at is None else reading.texts[at]
     return out
 
 
@@ -282,21 +348,25 @@ def merged(corpora: Sequence[Corpus]) -> Corpus:
     pages = [p for c in corpora for p in c.pages]
     batch = PageBatch.of([ev for c in corpora for ev in c.batch.pages])
     x1 = np.concatenate([c.x1 for c in corpora])
-    return Corpus.of(pages, batch, x1, np.concatenate([c.y for c in corpora]))
+    y, is_title = (np.concatenate([getattr(c, a) for c in corpora]) for a in ("y", "is_title"))
+    return Corpus.of(pages, [r for c in corpora for r in c.readings], batch, x1, y, is_title)
 
 
 def save(stages: Stages, directory: Path = MODEL_DIR) -> None:
     directory.mkdir(exist_ok=True)
-    for booster, name in zip((stages.first, stages.second), STAGES, strict=True):
+    boosters = (stages.first, stages.second, stages.title)
+    for booster, name in zip(boosters, (*STAGES, TITLE_RANKER), strict=True):
         booster.save_model(str(directory / name))
     stages.lexicon.save(directory / LEXICON)
-    for name in (*STAGES, LEXICON):
+    for name in (*STAGES, TITLE_RANKER, LEXICON):
         print(f"wrote {directory / name} ({(directory / name).stat().st_size / 1e6:.1f} MB)")
 
 
 def load_stages(directory: Path) -> Stages:
-    first, second = (lgb.Booster(model_file=str(directory / name)) for name in STAGES)
-    return Stages(first, second, Lexicon.load(directory / LEXICON))
+    first, second, title = (
+        lgb.Booster(model_file=str(directory / name)) for name in (*STAGES, TITLE_RANKER)
+    )
+    return Stages(first, second, title, Lexicon.load(directory / LEXICON))
 
 
 def held_out_pages(pages: Sequence[Page]) -> list[Page]:

@@ -100,6 +100,44 @@ def aligned_labels(lines: Sequence[str], gold: str) -> list[bool]:
     return labels
 
 
+def title_key(text: str | None) -> str:
+    """A title as titles are compared: its words, lowercased, single-spaced.
+
+    >>> title_key("Storm  Hits the Coast!") == title_key("storm hits the coast")
+    True
+    """
+    return " ".join(_TOKEN.findall((text or "").lower()))
+
+
+def reference_title_line(lines: Sequence[str], title: str | None) -> int | None:
+    """The line of ``lines`` that is the page's reference ``title``: the first whose words
+    are the title's, else the one whose words overlap the title's best, at an F1 of
+    ``TITLE_MATCH`` or more ("Storm hits the coast - Daily News"); None when no line is.
+
+    >>> reference_title_line(["Home", "Storm at sea | News", "Rain."], "Storm at sea")
+    1
+    """
+    want = title_key(title).split()
+    if not want:
+        return None
+    keys = [title_key(line).split() for line in lines]
+    for i, words in enumerate(keys):
+        if words == want:
+            return i
+    best, found = 0.0, None
+    wanted = Counter(want)
+    for i, words in enumerate(keys):
+        if words and len(words) <= 3 * len(want):
+            common = sum((Counter(words) & wanted).values())
+            f1 = 2 * common / (len(words) + len(want))
+            if f1 > best:
+                best, found = f1, i
+    return found if best >= TITLE_MATCH else None
+
+
+TITLE_MATCH = 0.8
+
+
 @cache
 def scorer() -> ModuleType:
     """The benchmark's own scorer, ``score.py`` beside the data (standard library only)."""

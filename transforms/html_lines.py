@@ -182,6 +182,7 @@ def html_page(html: str) -> HtmlPage:
     linear even for pages nested 100,000 levels deep.
     """
     soup = BeautifulSoup(html, "html.parser")
+    titles = _head_titles(soup)
     holds_article = _holding_article(soup)
     lines = [_Line([], None)]
     blocks: dict[int, Tag | None] = {}
@@ -224,8 +225,25 @@ def html_page(html: str) -> HtmlPage:
             region=[REGION_CODES.get(line.region or "", 0) for _, line in kept],
             content_name=[bool(line.flags & _CONTENT) for _, line in kept],
             depth=[line.depth for _, line in kept],
+            titles=titles,
         ),
     )
+
+
+def _head_titles(soup: BeautifulSoup) -> tuple[str, ...]:
+    """The titles a page gives itself, single-spaced: its ``og:title`` and its ``<title>``.
+
+    >>> _head_titles(BeautifulSoup('<title> Storm | News </title><meta property="og:title"'
+    ...                            ' content="Storm">', "html.parser"))
+    ('Storm', 'Storm | News')
+    """
+    found = []
+    og = soup.find("meta", attrs={"property": "og:title"})
+    if isinstance(og, Tag) and isinstance(og.get("content"), str):
+        found.append(str(og["content"]))
+    if soup.title is not None:
+        found.append(soup.title.get_text())
+    return tuple(t for t in (" ".join(f.split()) for f in found) if t)
 
 
 def html_blocks(html: str) -> list[tuple[str, str | None]]:

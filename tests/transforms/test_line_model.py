@@ -74,6 +74,30 @@ def test_html_and_text_pages_are_decided_in_one_batch():
     assert [d.body.startswith("Rain fell") for d in docs] == [True, True]  # type: ignore[union-attr]
 
 
+def test_the_title_is_the_ranked_line_and_never_in_the_body():
+    # a head title naming the story and the site; the page's own heading is the title line
+    html = (
+        b"<html><head><title>Storm closes the coast road | Daily News</title></head><body>"
+        b"<nav><a href='/'>Home</a> <a href='/world'>World</a></nav><p>Daily News</p>"
+        b"<article><h1>Storm closes the coast road</h1><p>"
+        + b"Rain fell all day. " * 30
+        + b"</p></article><footer>Contact us</footer></body></html>"
+    )
+    [doc] = build_documents([read_document(html, "html")])  # type: ignore[list-item]
+    assert doc.title == "Storm closes the coast road"  # type: ignore[union-attr]
+    assert "Storm closes" not in doc.body  # type: ignore[union-attr]
+    title_lines = [k for k, label in enumerate(doc.labels) if label is Label.TITLE]  # type: ignore[union-attr]
+    assert [doc.texts[k] for k in title_lines] == [doc.title]  # type: ignore[union-attr]
+
+
+def test_a_page_the_rules_find_without_a_title_gets_none():
+    # a teaser-first page: its first line is the body's first sentence cut short
+    body = "The district council has agreed to pay farmers to flood their fields in winter."
+    text = f"{body[:50]}\n\n{body} " + "Officials say the scheme is cheap. " * 12
+    [doc] = build_documents([read_document(text.encode(), "text")])  # type: ignore[list-item]
+    assert doc.title is None  # type: ignore[union-attr]
+
+
 TRAIN_TINY = """
 import hashlib
 import numpy as np
@@ -84,13 +108,14 @@ from training.wcxb import Page
 train.ROUNDS = 30  # fewer trees on one thread: the same training, small enough for the suite
 train.PARAMS["num_threads"] = 1
 examples = [
-    (Page(sp.name, sp.site, "article", None, sp.gold_body), sp.text, frozenset())
+    (Page(sp.name, sp.site, "article", sp.gold_title, sp.gold_body), sp.text, frozenset())
     for sp in generate_corpus(n_sites=6, pages_per_site=2, seed=3)
 ]
 corpus = train.build_corpus(examples, "text")
 stages = train.fit_stages(corpus, np.ones(len(corpus.pages), dtype=bool))
-boosters = (stages.first, stages.second)
-assert all(b.num_trees() == train.ROUNDS for b in boosters)
+boosters = (stages.first, stages.second, stages.title)
+assert all(b.num_trees() == train.ROUNDS for b in boosters[:2])
+assert stages.title.num_trees() == train.TITLE_ROUNDS
 assert stages.lexicon.weights  # words of 3+ sites were weighed
 words = repr(sorted(stages.lexicon.weights.items()))
 model = "".join(b.model_to_string() for b in boosters) + words

@@ -21,6 +21,11 @@ import pytest
 from benchmarks.quality import measure_html_quality, measure_quality
 from benchmarks.synthetic_pages import generate_corpus
 
+# The held-out title ranker's share of article pages (as text) whose title has the reference
+# title's words, pinned below its measured figure (0.613 at the commit that trained it;
+# the rules alone: 0.20 on the same pages).
+TITLE_FLOOR = 0.55
+
 
 @pytest.mark.parametrize("measure", [measure_quality, measure_html_quality], ids=["text", "html"])
 def test_quality_on_generated_pages_stays_above_the_floors(measure):
@@ -58,9 +63,10 @@ def test_quality_on_real_pages_of_sites_never_trained_on_stays_above_the_floor()
         load_stages,
         predict,
         texts_kept,
+        titles_found,
         wcxb_corpora,
     )
-    from training.wcxb import load_pages, score
+    from training.wcxb import load_pages, score, title_key
 
     pages = load_pages()
     # trained with the shipped model, by one `make train`, and never on these pages
@@ -69,7 +75,13 @@ def test_quality_on_real_pages_of_sites_never_trained_on_stays_above_the_floor()
     unseen = held_out_pages(pages)
     [corpus] = wcxb_corpora(unseen, ["text"], generated=False)
     every_page = np.ones(len(corpus.pages), dtype=bool)
-    _, probability = predict(corpus, every_page, load_stages(HELD_OUT_DIR))
+    found = predict(corpus, every_page, load_stages(HELD_OUT_DIR))
     articles = [p for p in unseen if p.page_type == "article"]
     assert len(articles) > 100
-    assert score(articles, texts_kept(corpus, probability))["f1"] >= 0.90
+    assert score(articles, texts_kept(corpus, found))["f1"] >= 0.90
+    # the title ranker's pick has the reference title's words on most article pages (the
+    # rules alone: 0.23 over all five folds' article pages; the ranker, cross-validated: README)
+    titled = titles_found(corpus, found)
+    with_title = [p for p in articles if p.title]
+    same = sum(title_key(titled[p.id]) == title_key(p.title) for p in with_title) / len(with_title)
+    assert same >= TITLE_FLOOR, same

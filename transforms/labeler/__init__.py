@@ -9,8 +9,11 @@ The kind of a removed line is the rules' label when they removed it too; a line 
 model removed is ``nav`` above the first kept line, ``footer`` below the last,
 ``boilerplate`` between (rule ``model``). A line the rules removed but the model keeps is
 content (rule ``model:<the rules' rule>``). A teaser the rules found repeated in the body
-stays out of it. The title is the rules' title, never part of the body (the references of
-real pages leave it out too); sidebar headlines are the rules' sidebar entries that the
+stays out of it. The title is the line the model's title ranker picks (``title``), never
+part of the body (the references of real pages leave it out too); the rules say whether a
+page has a title at all (a teaser-first page has none), and their title stands where the
+ranker has no candidate or where they cut a title glued to the body's first line (the ranker
+picks whole lines) (``title_line``). Sidebar headlines are the rules' sidebar entries that the
 model did not keep. A page never comes out empty: when the model
 keeps nothing, the rules' article text stands.
 
@@ -23,7 +26,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +35,7 @@ from transforms.keys import word_count
 from transforms.labeler.batch import Floats, Markup, PageBatch, PageEvidence
 from transforms.labeler.evidence import page_evidence
 from transforms.labeler.features import LABEL_CODES
-from transforms.labeler.model import PRECISION_WEIGHT, content_probability, model_version
+from transforms.labeler.model import PRECISION_WEIGHT, line_decisions, model_version
 from transforms.labeler.rules import RuleReading
 from transforms.records import CleanDocument, Label, Rule
 
@@ -44,6 +47,7 @@ __all__ = [
     "label_lines",
     "model_version",
     "read_page",
+    "title_line",
 ]
 
 
@@ -65,9 +69,11 @@ def read_page(
 def decide(pages: Sequence[RuledPage]) -> list[CleanDocument]:
     """The clean documents of ``pages``, with one call of the model for all of them."""
     batch = PageBatch.of([page.evidence for page in pages])
-    p = content_probability(batch)
+    p, titles = line_decisions(batch)
     bounds = np.concatenate(([0], np.cumsum([len(page.evidence.texts) for page in pages])))
-    return [_apply(page, p[bounds[k] : bounds[k + 1]]) for k, page in enumerate(pages)]
+    return [
+        _apply(page, p[bounds[k] : bounds[k + 1]], int(titles[k])) for k, page in enumerate(pages)
+    ]
 
 
 def label_lines(
@@ -91,16 +97,19 @@ def decided_probability(evidence: PageEvidence, p: Floats) -> Floats:
     return np.where(in_section, mean[run], p).astype(np.float32)
 
 
-def kept_lines(evidence: PageEvidence, decided: Floats) -> npt.NDArray[np.bool_]:
-    """Which lines of a page are article text, given ``decided_probability``.
+def kept_lines(
+    evidence: PageEvidence, decided: Floats, title: int | None = None
+) -> npt.NDArray[np.bool_]:
+    """Which lines of a page are article text, given ``decided_probability`` and the page's
+    ``title`` line (None: the lines the rules read as its title).
 
     Rule: the page keeps its most likely lines, down to the cut that maximises
     ``PRECISION_WEIGHT`` x expected precision + expected recall, a line weighing its words and
     counting as article text with its probability. So the cut is per page: a page whose article
     is clear keeps only its confident lines, and a page where little is confident keeps its best
     guesses rather than nothing. (Against one fixed threshold of 0.5 this scored +0.004 F1 on
-    real article pages never trained on and +0.014 on all page types, as text.) The rules'
-    title and a teaser the rules found again in a fuller line below it (the body's first
+    real article pages never trained on and +0.014 on all page types, as text.) The title
+    and a teaser the rules found again in a fuller line below it (the body's first
     sentence) are never kept: a body holds its text once. (Keeping every exact duplicate line
     out too cost 0.003-0.004 F1 on a fold of real pages never trained on: real articles repeat
     lines the reference keeps.)
@@ -113,7 +122,10 @@ def kept_lines(evidence: PageEvidence, decided: Floats) -> npt.NDArray[np.bool_]
     >>> kept_lines(page, np.array([0.4, 0.35, 0.05, 0.3])).tolist()
     [True, True, False, True]
     """
-    never = np.isin(np.asarray(evidence.rule_labels), NEVER_KEPT_CODES)
+    codes = np.asarray(evidence.rule_labels)
+    never = np.isin(codes, TEASER_CODES if title is not None else NEVER_KEPT_CODES)
+    if title is not None:
+        never[title] = True
     p = np.where(never, 0.0, np.asarray(decided, dtype=np.float64))
     words = np.fromiter(map(word_count, evidence.texts), np.float64, len(p))
     order = np.argsort(-p, kind="stable")
@@ -128,26 +140,46 @@ def kept_lines(evidence: PageEvidence, decided: Floats) -> npt.NDArray[np.bool_]
 
 
 NEVER_KEPT_CODES = [LABEL_CODES[label] for label in (Label.TITLE, Label.TEASER)]
+TEASER_CODES = [LABEL_CODES[Label.TEASER]]
 SECTION_CODES = [
     LABEL_CODES[label]
     for label in (Label.SIDEBAR_HEADER, Label.SIDEBAR_HEADLINE, Label.SIDEBAR_TEASER)
 ]
 
 
-def _apply(page: RuledPage, p: Floats) -> CleanDocument:
+def title_line(reading: RuleReading, ranked: int) -> int | None:
+    """The page's title line given the ranker's pick ``ranked`` (-1: no candidate), or None
+    when the rules' title stands: the rules found no title (a teaser-first page), or cut one
+    glued to the body's first line, or the ranker had no candidate."""
+    if ranked < 0 or reading.title is None or any(reading.kept_from):
+        return None
+    return ranked
+
+
+def _apply(page: RuledPage, p: Floats, title: int) -> CleanDocument:
+    """The page's document when the model gives its lines ``p`` and picks its ``title`` line
+    (-1: none)."""
     reading = page.reading
+    title_at = title_line(reading, title)
+    if title_at is not None:
+        reading = replace(reading, title=reading.texts[title_at])
     p = decided_probability(page.evidence, p)
-    keep = kept_lines(page.evidence, p)
+    keep = kept_lines(page.evidence, p, title_at)
     probabilities = [round(float(x), 4) for x in p]
     if not keep.any():  # a page never comes out empty: the rules' article text stands
-        return reading.document(p_content=probabilities)
+        return page.reading.document(p_content=probabilities)
     labels, rules = list(reading.labels), list(reading.rules)
     kept = np.flatnonzero(keep).tolist()
     first, last = kept[0], kept[-1]
     for k, label in enumerate(reading.labels):
-        if keep[k] and label is not Label.CONTENT:
+        if k == title_at:
+            if label is not Label.TITLE:
+                labels[k], rules[k] = Label.TITLE, f"model:{rules[k]}"
+        elif keep[k] and label is not Label.CONTENT:
             labels[k], rules[k] = Label.CONTENT, f"model:{rules[k]}"
-        elif not keep[k] and label is Label.CONTENT:
+        elif not keep[k] and (
+            label is Label.CONTENT or (label is Label.TITLE and title_at is not None)
+        ):
             labels[k] = Label.NAV if k < first else Label.FOOTER if k > last else Label.BOILERPLATE
             rules[k] = str(Rule.MODEL)
     return reading.document(labels, rules, probabilities)

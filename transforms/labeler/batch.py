@@ -33,6 +33,9 @@ class Markup:
     region: Sequence[int]  # the code of the boilerplate region it stands in (0: none)
     content_name: Sequence[bool]  # an ancestor's class or id names article content
     depth: Sequence[int]
+    # the titles the page gives itself in its head (og:title, then <title>), for the title
+    # ranker (``title``): not lines of the page
+    titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

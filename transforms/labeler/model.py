@@ -3,8 +3,9 @@
 Rule: the first stage reads each line's evidence (``features``, its words weighed by the
 lexicon, ``lexicon``) and gives the probability that
 it is article text; the second reads the same evidence plus the first stage's probabilities
-of the line's neighbours, and gives the final probability. Both were trained by
-``make train`` on real pages (``training/``), never on the project's generated pages.
+of the line's neighbours, and gives the final probability. A third, a ranker, picks each
+page's title among its candidate lines (``title``). All were trained by ``make train`` on
+real pages (``training/``) and the project's generated pages.
 
 >>> model_version().startswith("lines-")
 True
@@ -19,12 +20,14 @@ from pathlib import Path
 import lightgbm as lgb
 import numpy as np
 
-from transforms.labeler.batch import Floats, PageBatch
+from transforms.labeler.batch import Floats, Ints, PageBatch
 from transforms.labeler.features import first_stage_matrix, second_stage_matrix
 from transforms.labeler.lexicon import Lexicon
+from transforms.labeler.title import best_titles, title_matrix
 
 MODEL_DIR = Path(__file__).parent / "model"
 STAGES = ("first_stage.txt", "second_stage.txt")
+TITLE_RANKER = "title_ranker.txt"
 LEXICON = "lexicon.tsv"
 # How much more a page's expected precision weighs than its expected recall when its cut is
 # chosen (``kept_lines``). Chosen by CV grouped by site on real pages: 1.2-2.0 all scored within
@@ -36,23 +39,29 @@ PRECISION_WEIGHT = 1.5
 def model_version() -> str:
     """The shipped model's name: a hash of its files, recorded with every load."""
     digest = hashlib.sha256()
-    for name in (*STAGES, LEXICON):
+    for name in (*STAGES, TITLE_RANKER, LEXICON):
         digest.update((MODEL_DIR / name).read_bytes())
     return f"lines-{digest.hexdigest()[:12]}"
 
 
 @cache
-def _model() -> tuple[lgb.Booster, lgb.Booster, Lexicon]:
-    first, second = (lgb.Booster(model_file=str(MODEL_DIR / name)) for name in STAGES)
-    return first, second, Lexicon.load(MODEL_DIR / LEXICON)
+def _model() -> tuple[lgb.Booster, lgb.Booster, lgb.Booster, Lexicon]:
+    first, second, ranker = (
+        lgb.Booster(model_file=str(MODEL_DIR / name)) for name in (*STAGES, TITLE_RANKER)
+    )
+    return first, second, ranker, Lexicon.load(MODEL_DIR / LEXICON)
 
 
-def content_probability(batch: PageBatch) -> Floats:
-    """The probability that each line of ``batch`` is article text, one model call a stage."""
+def line_decisions(batch: PageBatch) -> tuple[Floats, Ints]:
+    """The probability that each line of ``batch`` is article text, and each page's title
+    line (its number on the page, -1: none), one model call a stage."""
     if batch.n_lines == 0:
-        return np.zeros(0, dtype=np.float32)
-    first, second, lexicon = _model()
+        return np.zeros(0, dtype=np.float32), np.full(len(batch.pages), -1, dtype=np.int64)
+    first, second, ranker, lexicon = _model()
     x = first_stage_matrix(batch, lexicon)
     p1 = np.asarray(first.predict(x, num_threads=1), dtype=np.float32)
-    p2 = second.predict(second_stage_matrix(batch, x, p1), num_threads=1)
-    return np.asarray(p2, dtype=np.float32)
+    x2 = second_stage_matrix(batch, x, p1)
+    p2 = np.asarray(second.predict(x2, num_threads=1), dtype=np.float32)
+    lines, rows = title_matrix(batch, x2, p1)
+    scores = ranker.predict(rows, num_threads=1) if len(lines) else np.zeros(0)
+    return p2, best_titles(batch, lines, np.asarray(scores, dtype=np.float32))
