@@ -15,8 +15,9 @@ candidates has none from the model.
 >>> from transforms.labeler.features import first_stage_matrix
 >>> batch = PageBatch.of([PageEvidence(("Home", "Storm hits", "Rain fell. " * 23), (0,) * 3,
 ...                                    (0,) * 3)])
->>> candidate_lines(first_stage_matrix(batch, None), batch, np.array([.1, .2, .9], np.float32))
-array([0, 1])
+>>> lines, rows = title_matrix(batch, first_stage_matrix(batch, None), np.array([.1, .2, .9]))
+>>> lines.tolist(), rows[:, -3].tolist()  # the two short lines, 2 and 1 above the block
+([0, 1], [-2.0, -1.0])
 """
 
 from __future__ import annotations
@@ -36,13 +37,6 @@ BLOCK_GAP = 6
 TITLE_EXTRA = ("from_largest_block", "in_head_title", "holds_head_title")
 _WORD = re.compile(r"\w+")
 _SIZE = FIRST_STAGE_FEATURES.index("size")
-
-
-def candidate_lines(first: Floats, batch: PageBatch, p1: Floats) -> Ints:
-    """The lines of ``batch`` that may be their page's title, in order (``first``: their
-    first-stage features, or any matrix that begins with them; ``p1``: that stage's
-    probabilities)."""
-    return np.flatnonzero(_candidates(first, batch, p1)[0])
 
 
 def _block_offset(batch: PageBatch, size: Floats, p1: Floats) -> Floats:
@@ -66,7 +60,8 @@ def _candidates(first: Floats, batch: PageBatch, p1: Floats) -> tuple[np.ndarray
 
 def title_matrix(batch: PageBatch, second: Floats, p1: Floats) -> tuple[Ints, Floats]:
     """The candidate lines of ``batch`` and their rows for the ranker: the second stage's
-    matrix ``second`` (one row per line of ``batch``) with ``TITLE_EXTRA`` after it."""
+    matrix ``second`` (one row per line of ``batch``; any matrix that begins with the first
+    stage's features) with ``TITLE_EXTRA`` after it (``p1``: the first stage's probabilities)."""
     mask, offset = _candidates(second, batch, p1)
     lines = np.flatnonzero(mask)
     within = np.full(len(lines), np.nan, dtype=np.float32)
