@@ -41,9 +41,9 @@ from transforms.labeler.lexicon import (
     batch_texts,
     lexical_columns,
 )
-from transforms.labeler.model import LEXICON, MODEL_DIR, STAGES, TITLE_RANKER, model_version
+from transforms.labeler.model import LEXICON, MODEL_DIR, STAGES, TITLE_RANKER, Stages, model_version
 from transforms.labeler.rules import RuleReading
-from transforms.labeler.title import TITLE_EXTRA, best_titles, title_matrix
+from transforms.labeler.title import TITLE_EXTRA, title_matrix
 from transforms.records import Rejection
 
 FOLDS = 5
@@ -237,16 +237,6 @@ def _sub_batch(corpus: Corpus, page_mask: np.ndarray) -> tuple[PageBatch, np.nda
     return PageBatch.of(pages), line_mask
 
 
-@dataclass(frozen=True)
-class Stages:
-    """A trained line model: its two stages, its title ranker and its lexicon."""
-
-    first: lgb.Booster
-    second: lgb.Booster
-    title: lgb.Booster
-    lexicon: Lexicon
-
-
 def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> Stages:
     """Both stages and the lexicon on the pages of ``page_mask``. The first stage learns from
     out-of-fold word weights and the second from out-of-fold first-stage probabilities
@@ -295,15 +285,9 @@ class Predicted:
 def predict(corpus: Corpus, page_mask: np.ndarray, stages: Stages) -> Predicted:
     """The stages' verdicts on the pages of ``page_mask`` (other pages: 0 and -1)."""
     batch, line_mask = _sub_batch(corpus, page_mask)
-    x1 = first_stage_matrix(batch, stages.lexicon)
-    p1 = np.asarray(stages.first.predict(x1), dtype=np.float32)
-    x2 = second_stage_matrix(batch, x1, p1)
     p = np.zeros(len(corpus.y))
-    p[line_mask] = stages.second.predict(x2)
-    lines, rows = title_matrix(batch, x2, p1)
-    scores = stages.title.predict(rows) if len(lines) else np.zeros(0)
     titles = np.full(len(corpus.pages), -1, dtype=np.int64)
-    titles[page_mask] = best_titles(batch, lines, np.asarray(scores, dtype=np.float32))
+    p[line_mask], titles[page_mask] = stages.decide(batch)
     return Predicted(p, titles)
 
 
@@ -360,13 +344,6 @@ def save(stages: Stages, directory: Path = MODEL_DIR) -> None:
     stages.lexicon.save(directory / LEXICON)
     for name in (*STAGES, TITLE_RANKER, LEXICON):
         print(f"wrote {directory / name} ({(directory / name).stat().st_size / 1e6:.1f} MB)")
-
-
-def load_stages(directory: Path) -> Stages:
-    first, second, title = (
-        lgb.Booster(model_file=str(directory / name)) for name in (*STAGES, TITLE_RANKER)
-    )
-    return Stages(first, second, title, Lexicon.load(directory / LEXICON))
 
 
 def held_out_pages(pages: Sequence[Page]) -> list[Page]:

@@ -60,13 +60,13 @@ def test_quality_on_real_pages_of_sites_never_trained_on_stays_above_the_floor()
         HELD_OUT_RECORD,
         held_out_pages,
         held_out_record,
-        load_stages,
         predict,
         texts_kept,
         titles_found,
         wcxb_corpora,
     )
     from training.wcxb import load_pages, score, title_key
+    from transforms.labeler.model import Stages
 
     pages = load_pages()
     # trained with the shipped model, by one `make train`, and never on these pages
@@ -75,7 +75,7 @@ def test_quality_on_real_pages_of_sites_never_trained_on_stays_above_the_floor()
     unseen = held_out_pages(pages)
     [corpus] = wcxb_corpora(unseen, ["text"], generated=False)
     every_page = np.ones(len(corpus.pages), dtype=bool)
-    found = predict(corpus, every_page, load_stages(HELD_OUT_DIR))
+    found = predict(corpus, every_page, Stages.load(HELD_OUT_DIR))
     articles = [p for p in unseen if p.page_type == "article"]
     assert len(articles) > 100
     assert score(articles, texts_kept(corpus, found))["f1"] >= 0.90

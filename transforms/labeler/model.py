@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -44,24 +45,41 @@ def model_version() -> str:
     return f"lines-{digest.hexdigest()[:12]}"
 
 
+@dataclass(frozen=True)
+class Stages:
+    """A trained line model: its two stages, its title ranker and its lexicon."""
+
+    first: lgb.Booster
+    second: lgb.Booster
+    title: lgb.Booster
+    lexicon: Lexicon
+
+    @staticmethod
+    def load(directory: Path) -> Stages:
+        first, second, title = (
+            lgb.Booster(model_file=str(directory / name)) for name in (*STAGES, TITLE_RANKER)
+        )
+        return Stages(first, second, title, Lexicon.load(directory / LEXICON))
+
+    def decide(self, batch: PageBatch) -> tuple[Floats, Ints]:
+        """The probability that each line of ``batch`` is article text, and each page's
+        title line (its number on the page, -1: none), one model call a stage."""
+        if batch.n_lines == 0:
+            return np.zeros(0, dtype=np.float32), np.full(len(batch.pages), -1, dtype=np.int64)
+        x = first_stage_matrix(batch, self.lexicon)
+        p1 = np.asarray(self.first.predict(x, num_threads=1), dtype=np.float32)
+        x2 = second_stage_matrix(batch, x, p1)
+        p2 = np.asarray(self.second.predict(x2, num_threads=1), dtype=np.float32)
+        lines, rows = title_matrix(batch, x2, p1)
+        scores = self.title.predict(rows, num_threads=1) if len(lines) else np.zeros(0)
+        return p2, best_titles(batch, lines, np.asarray(scores, dtype=np.float32))
+
+
 @cache
-def _model() -> tuple[lgb.Booster, lgb.Booster, lgb.Booster, Lexicon]:
-    first, second, ranker = (
-        lgb.Booster(model_file=str(MODEL_DIR / name)) for name in (*STAGES, TITLE_RANKER)
-    )
-    return first, second, ranker, Lexicon.load(MODEL_DIR / LEXICON)
+def _model() -> Stages:
+    return Stages.load(MODEL_DIR)
 
 
 def line_decisions(batch: PageBatch) -> tuple[Floats, Ints]:
-    """The probability that each line of ``batch`` is article text, and each page's title
-    line (its number on the page, -1: none), one model call a stage."""
-    if batch.n_lines == 0:
-        return np.zeros(0, dtype=np.float32), np.full(len(batch.pages), -1, dtype=np.int64)
-    first, second, ranker, lexicon = _model()
-    x = first_stage_matrix(batch, lexicon)
-    p1 = np.asarray(first.predict(x, num_threads=1), dtype=np.float32)
-    x2 = second_stage_matrix(batch, x, p1)
-    p2 = np.asarray(second.predict(x2, num_threads=1), dtype=np.float32)
-    lines, rows = title_matrix(batch, x2, p1)
-    scores = ranker.predict(rows, num_threads=1) if len(lines) else np.zeros(0)
-    return p2, best_titles(batch, lines, np.asarray(scores, dtype=np.float32))
+    """The shipped model's ``Stages.decide``."""
+    return _model().decide(batch)
