@@ -17,27 +17,36 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from training.train import Predicted, cross_validate, merged, texts_kept, titles_found, wcxb_corpora
 from training.wcxb import Page, load_pages, score, title_key
 from transforms.cleaning import read_document
 from transforms.keys import word_count
+from transforms.labeler.rules import RuleReading
 from transforms.records import Rejection
 
 LONG_LINE_WORDS = 20
 Extractor = Callable[[Page, str], str]
 
 
-def _rules(page: Page, fmt: str) -> str:
+@cache
+def _reading(page: Page, fmt: str) -> RuleReading | None:
+    """What the rules make of ``page`` as ``fmt`` (None: cleaning rejects it), read once for
+    both its body and its title."""
     raw = page.html() if fmt == "html" else page.text()
     read = read_document(raw.encode("utf-8"), fmt)
-    return "" if isinstance(read, Rejection) else read.page.reading.document().body
+    return None if isinstance(read, Rejection) else read.page.reading
+
+
+def _rules(page: Page, fmt: str) -> str:
+    reading = _reading(page, fmt)
+    return "" if reading is None else reading.document().body
 
 
 def _rules_title(page: Page, fmt: str) -> str | None:
-    raw = page.html() if fmt == "html" else page.text()
-    read = read_document(raw.encode("utf-8"), fmt)
-    return None if isinstance(read, Rejection) else read.page.reading.title
+    reading = _reading(page, fmt)
+    return None if reading is None else reading.title
 
 
 def _long_lines(page: Page, fmt: str) -> str:
