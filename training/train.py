@@ -22,9 +22,9 @@ import lightgbm as lgb
 import numpy as np
 
 from benchmarks.synthetic_pages import generate_corpus
-from training.wcxb import Page, aligned_labels, load_pages, reference_title_line
+from training.wcxb import Page, aligned_labels, load_pages, reference_title_line, title_key
 from transforms.cleaning import read_document
-from transforms.labeler import decided_probability, kept_lines, title_line
+from transforms.labeler import body_texts, decided_probability, kept_lines, title_line
 from transforms.labeler.batch import Floats, PageBatch, PageEvidence
 from transforms.labeler.features import (
     CATEGORICAL,
@@ -68,7 +68,7 @@ ROUNDS = 150
 # The title ranker: candidates of a page ranked against each other (LambdaRank).
 TITLE_PARAMS = {**PARAMS, "objective": "lambdarank", "num_leaves": 31, "min_data_in_leaf": 20,
                 "lambdarank_truncation_level": 5}  # fmt: skip
-TITLE_ROUNDS = 200
+TITLE_ROUNDS = 100
 # The second stage learns from first-stage probabilities of pages the first stage did not see:
 # out-of-fold, over this many groups of sites.
 INNER_FOLDS = 2
@@ -94,8 +94,8 @@ def fold_of_site(site: str) -> int:
 @dataclass
 class Corpus:
     """Labeled lines of many pages: the evidence batch, the first-stage features (lexical ones
-    NaN: see ``fit_stages``), the labels, which line is its page's title (1) and every line's
-    words."""
+    NaN: see ``fit_stages``), the labels, which line is its page's title (1), whether the
+    rules' title is the page's (per page) and every line's words."""
 
     pages: list[Page]
     readings: list[RuleReading]  # what the rules made of each page
@@ -103,6 +103,7 @@ class Corpus:
     x1: np.ndarray
     y: np.ndarray
     is_title: np.ndarray
+    rules_title_right: np.ndarray
     words: WordIds
     vocabulary: list[str]
 
@@ -117,7 +118,9 @@ class Corpus:
     ) -> Corpus:
         vocabulary: dict[str, int] = {}
         words = WordIds.of(batch_texts(batch), vocabulary)
-        return Corpus(pages, readings, batch, x1, y, is_title, words, list(vocabulary))
+        pairs = zip(pages, readings, strict=True)
+        right = np.array([title_key(r.title) == title_key(p.title) for p, r in pairs], dtype=bool)
+        return Corpus(pages, readings, batch, x1, y, is_title, right, words, list(vocabulary))
 
     def fold_of_page(self) -> np.ndarray:
         """Each page's fold, by its site (-1, no fold, for generated pages)."""
@@ -259,12 +262,13 @@ def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> Stages:
     first = _fit(x1, y, w, FIRST_STAGE_FEATURES)
     x2 = second_stage_matrix(batch, x1, p_oof)
     second = _fit(x2, y, w, SECOND_NAMES)
-    lines, rows = title_matrix(batch, x2, p_oof)
-    per_page = np.bincount(batch.page[lines], minlength=len(batch.pages))
+    found = title_matrix(batch, x2, p_oof)
+    line_titles = corpus.is_title[line_mask][np.maximum(found.lines, 0)]
+    rules_titles = corpus.rules_title_right[page_mask][found.page]
     ranked = lgb.Dataset(
-        rows,
-        corpus.is_title[line_mask][lines],
-        group=per_page[per_page > 0],
+        found.rows,
+        np.where(found.lines >= 0, line_titles, rules_titles),
+        group=np.bincount(found.page, minlength=len(batch.pages)),
         feature_name=list(TITLE_NAMES),
         categorical_feature=[c for c in CATEGORICAL if c in TITLE_NAMES],
     )
@@ -312,9 +316,11 @@ def texts_kept(corpus: Corpus, found: Predicted) -> dict[str, str]:
     at = 0
     for k, (page, ev) in enumerate(zip(corpus.pages, corpus.batch.pages, strict=True)):
         p = decided_probability(ev, found.p[at : at + len(ev.texts)])
-        keep = kept_lines(ev, p, title_line(corpus.readings[k], int(found.titles[k])))
+        title_at = title_line(corpus.readings[k], int(found.titles[k]))
+        keep = kept_lines(ev, p, title_at)
         at += len(ev.texts)
-        out[page.id] = "\n".join(text for text, k in zip(ev.texts, keep, strict=True) if k)
+        texts = body_texts(corpus.readings[k], title_at)
+        out[page.id] = "\n".join(text for text, k in zip(texts, keep, strict=True) if k)
     return out
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from tests.conftest import REPO, SAMPLES
 from transforms.cleaning import build_documents, read_document
-from transforms.labeler import decide, kept_lines, read_page
+from transforms.labeler import body_texts, decide, kept_lines, read_page, title_line
 from transforms.labeler.batch import PageBatch, PageEvidence
 from transforms.labeler.features import first_stage_matrix
 from transforms.labeler.lexicon import Lexicon
@@ -96,6 +96,30 @@ def test_a_page_the_rules_find_without_a_title_gets_none():
     text = f"{body[:50]}\n\n{body} " + "Officials say the scheme is cheap. " * 12
     [doc] = build_documents([read_document(text.encode(), "text")])  # type: ignore[list-item]
     assert doc.title is None  # type: ignore[union-attr]
+
+
+def test_the_rankers_pick_is_the_title_unless_it_is_a_teaser_the_rules_cut():
+    teaser = "Farmers will be paid to flood their fields every winter"
+    body = (f"Harbor plan splits the council Source: {teaser}, the council said on Monday. "
+            + "Officials say the scheme is cheap and quick to build. " * 8)  # fmt: skip
+    glued = read_page(["Valley News", "", "Menu", "", teaser, "", body]).reading
+    assert glued.title == "Harbor plan splits the council"
+    assert title_line(glued, 1) == 1  # the ranker outranked the glued title
+    assert title_line(glued, 2) is None  # it picked the cut teaser: the glued title stands
+    assert title_line(glued, -1) is None  # the rules' own candidate won
+    # a teaser-first page (a cut teaser, no title above it) has no title whatever is picked
+    first = "The district council has agreed to pay farmers to flood their fields in winter."
+    teaser_first = read_page([first[:50], "", f"{first} " + "It is cheap. " * 12]).reading
+    assert teaser_first.title is None and title_line(teaser_first, 1) is None
+
+
+def test_a_glued_title_leaves_the_body_only_when_it_is_the_title():
+    teaser = "Farmers will be paid to flood their fields every winter"
+    body = (f"Harbor plan splits the council Source: {teaser}, the council said on Monday. "
+            + "Officials say the scheme is cheap and quick to build. " * 8)  # fmt: skip
+    reading = read_page(["Valley News", "", teaser, "", body]).reading
+    assert body_texts(reading, None)[2].startswith(teaser)  # the glued title stands
+    assert body_texts(reading, 0)[2].startswith("Harbor plan splits")  # the ranker's stands
 
 
 TRAIN_TINY = """

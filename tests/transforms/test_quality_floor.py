@@ -22,9 +22,9 @@ from benchmarks.quality import measure_html_quality, measure_quality
 from benchmarks.synthetic_pages import generate_corpus
 
 # The held-out title ranker's share of article pages (as text) whose title has the reference
-# title's words, pinned below its measured figure (0.613 at the commit that trained it;
-# the rules alone: 0.225 on the same pages).
-TITLE_FLOOR = 0.55
+# title's words, pinned below its measured figure (0.688 at the commit that let it outrank the
+# rules' glued title; 0.613 before; the rules alone: 0.225 on the same pages).
+TITLE_FLOOR = 0.65
 
 
 @pytest.mark.parametrize("measure", [measure_quality, measure_html_quality], ids=["text", "html"])

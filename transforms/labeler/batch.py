@@ -41,12 +41,15 @@ class Markup:
 @dataclass(frozen=True, slots=True)
 class PageEvidence:
     """One page's non-blank lines (stripped), the rule labeler's label code for each and the
-    shape it measured (``line_features.shape_flags``), and, for HTML, what the markup says."""
+    shape it measured (``line_features.shape_flags``), for HTML what the markup says, and the
+    rules' title (None: they found none; ``title_glued``: found glued before a repeat)."""
 
     texts: Sequence[str]
     rule_labels: Sequence[int]
     shapes: Sequence[int]
     markup: Markup | None = None
+    title: str | None = None
+    title_glued: bool = False
 
 
 @dataclass(frozen=True, slots=True)

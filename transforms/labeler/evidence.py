@@ -27,4 +27,5 @@ def page_evidence(
     non-blank line: HTML pages are never rejoined, so their lines are the logical ones)."""
     reading = read_lines(lines, outside)
     codes = tuple(LABEL_CODES[label] for label in reading.labels)
-    return reading, PageEvidence(reading.texts, codes, reading.shapes, markup)
+    glued = any(reading.kept_from)
+    return reading, PageEvidence(reading.texts, codes, reading.shapes, markup, reading.title, glued)

@@ -70,9 +70,9 @@ class Stages:
         p1 = np.asarray(self.first.predict(x, num_threads=1), dtype=np.float32)
         x2 = second_stage_matrix(batch, x, p1)
         p2 = np.asarray(self.second.predict(x2, num_threads=1), dtype=np.float32)
-        lines, rows = title_matrix(batch, x2, p1)
-        scores = self.title.predict(rows, num_threads=1) if len(lines) else np.zeros(0)
-        return p2, best_titles(batch, lines, np.asarray(scores, dtype=np.float32))
+        found = title_matrix(batch, x2, p1)
+        scores = self.title.predict(found.rows, num_threads=1)
+        return p2, best_titles(batch, found, np.asarray(scores, dtype=np.float32))
 
 
 @cache
