@@ -36,6 +36,7 @@ from transforms.labeler.features import (
 from transforms.labeler.lexicon import (
     LEXICAL_FEATURES,
     MIN_SITES,
+    BatchWords,
     Lexicon,
     WordIds,
     batch_texts,
@@ -262,7 +263,7 @@ def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> Stages:
     first = _fit(x1, y, w, FIRST_STAGE_FEATURES)
     x2 = second_stage_matrix(batch, x1, p_oof)
     second = _fit(x2, y, w, SECOND_NAMES)
-    found = title_matrix(batch, x2, p_oof)
+    found = title_matrix(batch, x2, p_oof, BatchWords.of(batch_texts(batch)))
     line_titles = corpus.is_title[line_mask][np.maximum(found.lines, 0)]
     rules_titles = corpus.rules_title_right[page_mask][found.page]
     ranked = lgb.Dataset(

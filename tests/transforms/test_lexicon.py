@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.labeler.lexicon import MAX_WORDS, Lexicon, first_occurrences, line_words
+from transforms.labeler.lexicon import (
+    MAX_WORDS,
+    BatchWords,
+    Lexicon,
+    first_occurrences,
+    line_words,
+)
 
 WORDS = "share this comments the harbor 0 pier 港口 über straße Σίσυφος İstanbul".split()
 # Weighed: some words and some pairs of them (training weighs a pair only with its words).
@@ -28,7 +34,7 @@ EXAMPLES = int(os.environ.get("PAGEWASH_HYPOTHESIS_EXAMPLES", "300"))
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(LINES)
 def test_a_batch_is_looked_up_as_its_lines_one_by_one(texts):
-    found = LEXICON.word_ids(texts)
+    found = LEXICON.word_ids(BatchWords.of(texts))
     assert found.counts.tolist() == [len(line_words(text)) for text in texts]
     for at, text in enumerate(texts):
         expected = [LEXICON._ids.get(word, -1) for word in line_words(text)]
@@ -36,7 +42,9 @@ def test_a_batch_is_looked_up_as_its_lines_one_by_one(texts):
 
 
 def test_a_repeated_word_or_pair_counts_once_per_line_and_digits_read_as_0():
-    found = LEXICON.word_ids(["Share this, share THIS: 3 comments 12 comments", "", "the the the"])
+    found = LEXICON.word_ids(
+        BatchWords.of(["Share this, share THIS: 3 comments 12 comments", "", "the the the"])
+    )
     assert found.counts.tolist() == [11, 0, 2]
     ids = LEXICON._ids
     # share, this, 0, comments, 00; share this, this share, this 0, 0 comments, comments 00, ...
@@ -53,9 +61,9 @@ def test_a_lexicon_weighing_a_pair_without_its_words_is_refused():
 
 
 def test_an_empty_batch_has_no_words():
-    found = LEXICON.word_ids([])
+    found = LEXICON.word_ids(BatchWords.of([]))
     assert (len(found.ids), len(found.counts)) == (0, 0)
-    assert np.array_equal(LEXICON.word_ids([""]).counts, [0])
+    assert np.array_equal(LEXICON.word_ids(BatchWords.of([""])).counts, [0])
 
 
 @settings(max_examples=EXAMPLES, deadline=None)

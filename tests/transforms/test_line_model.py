@@ -13,7 +13,7 @@ from transforms.cleaning import build_documents, read_document
 from transforms.labeler import body_texts, decide, kept_lines, read_page, title_line
 from transforms.labeler.batch import PageBatch, PageEvidence
 from transforms.labeler.features import first_stage_matrix
-from transforms.labeler.lexicon import Lexicon
+from transforms.labeler.lexicon import BatchWords, Lexicon, batch_texts
 from transforms.labeler.model import LEXICON, MODEL_DIR
 from transforms.records import Label
 
@@ -33,8 +33,12 @@ def test_a_batch_of_pages_is_labeled_as_each_page_alone():
 def test_a_pages_features_do_not_depend_on_its_neighbours_in_the_batch():
     evidence = [page.evidence for page in _sample_pages()]
     lexicon = Lexicon.load(MODEL_DIR / LEXICON)
-    together = first_stage_matrix(PageBatch.of(evidence), lexicon)
-    alone = np.concatenate([first_stage_matrix(PageBatch.of([ev]), lexicon) for ev in evidence])
+
+    def matrix(batch: PageBatch) -> np.ndarray:
+        return first_stage_matrix(batch, lexicon.columns(batch, BatchWords.of(batch_texts(batch))))
+
+    together = matrix(PageBatch.of(evidence))
+    alone = np.concatenate([matrix(PageBatch.of([ev])) for ev in evidence])
     np.testing.assert_array_equal(together, alone)
 
 

@@ -22,9 +22,10 @@ from benchmarks.quality import measure_html_quality, measure_quality
 from benchmarks.synthetic_pages import generate_corpus
 
 # The held-out title ranker's share of article pages (as text) whose title has the reference
-# title's words, pinned below its measured figure (0.688 at the commit that let it outrank the
-# rules' glued title; 0.613 before; the rules alone: 0.225 on the same pages).
-TITLE_FLOOR = 0.65
+# title's words, pinned below its measured figure (0.717 at the commit that gave the ranker
+# the words its candidates share with the article and with each other; 0.613 before this
+# session's changes; the rules alone: 0.225 on the same pages).
+TITLE_FLOOR = 0.68
 
 
 @pytest.mark.parametrize("measure", [measure_quality, measure_html_quality], ids=["text", "html"])

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -24,7 +25,7 @@ import numpy.typing as npt
 
 from transforms.labeler.batch import Floats, PageBatch, PageEvidence, window_sum
 from transforms.labeler.blocks import BLOCK_COLUMNS, BLOCK_GAPS, likely_blocks
-from transforms.labeler.lexicon import LEXICAL_FEATURES, Lexicon
+from transforms.labeler.lexicon import LEXICAL_FEATURES
 from transforms.records import Label
 
 # Character classes, counted per line.
@@ -175,9 +176,11 @@ def _markup_columns(batch: PageBatch) -> dict[str, Floats]:
     return cols
 
 
-def first_stage_columns(batch: PageBatch, lexicon: Lexicon | None) -> dict[str, Floats]:
+def first_stage_columns(
+    batch: PageBatch, lexical: Mapping[str, Floats] | None
+) -> dict[str, Floats]:
     """Every first-stage feature of every line of ``batch``, by name; the lexical ones
-    (``lexicon``) are NaN without a lexicon (training weighs the words itself)."""
+    (``lexical``, from ``lexicon``) are NaN without them (training weighs the words itself)."""
     texts = [t for page in batch.pages for t in page.texts]
     c = _shape_columns(texts)
     words, chars = c["words"], c["chars"]
@@ -259,8 +262,8 @@ def first_stage_columns(batch: PageBatch, lexicon: Lexicon | None) -> dict[str, 
         cols[f"link_share_window_{k}"] = np.where(
             np.isnan(link_share), np.nan, linked / np.maximum(window_sum(chars, batch, k), 1)
         ).astype(np.float32)
-    if lexicon is not None:
-        cols.update(lexicon.columns(batch))
+    if lexical is not None:
+        cols.update(lexical)
     else:
         cols.update({name: np.full(batch.n_lines, np.nan, np.float32) for name in LEXICAL_FEATURES})
     return cols
@@ -271,9 +274,10 @@ CATEGORICAL = ("first_class", "last_class", "rule_label", "prev_rule_label", "ne
                "tag", "prev_tag", "next_tag", "region")  # fmt: skip
 
 
-def first_stage_matrix(batch: PageBatch, lexicon: Lexicon | None) -> Floats:
-    """The first-stage features of ``batch`` as a matrix, columns as in FIRST_STAGE_FEATURES."""
-    cols = first_stage_columns(batch, lexicon)
+def first_stage_matrix(batch: PageBatch, lexical: Mapping[str, Floats] | None) -> Floats:
+    """The first-stage features of ``batch`` as a matrix, columns as in FIRST_STAGE_FEATURES
+    (``lexical``: the lexicon's columns, ``Lexicon.columns``; None: NaN, as training needs)."""
+    cols = first_stage_columns(batch, lexical)
     return np.column_stack([cols[name] for name in FIRST_STAGE_FEATURES]).astype(np.float32)
 
 

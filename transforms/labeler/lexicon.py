@@ -15,7 +15,7 @@ the mean weight of the known words within 1 and 3 lines of it on its page.
 >>> from transforms.labeler.batch import PageEvidence
 >>> lexicon = Lexicon({"share": -2.0, "this": 0.5})
 >>> batch = PageBatch.of([PageEvidence(("Share this", "Rain"), (0, 0), (0, 0))])
->>> columns = lexicon.columns(batch)
+>>> columns = lexicon.columns(batch, BatchWords.of(batch_texts(batch)))
 >>> [round(float(columns[name][0]), 2) for name in ("word_weight_mean", "known_words")]
 [-0.75, 0.67]
 """
@@ -104,6 +104,30 @@ def batch_words(texts: Sequence[str]) -> tuple[list[str], Ints]:
     return list(compress(tokens, read)), line[rank < MAX_WORDS]
 
 
+@dataclass(frozen=True)
+class BatchWords:
+    """The words of a batch's lines as ``batch_words`` reads them, each numbered by its place
+    in ``distinct``: read once a batch, for the lexicon and the title ranker.
+
+    >>> words = BatchWords.of(["Rain, 12 days", "", "RAIN"])
+    >>> words.ids.tolist(), words.line.tolist(), words.distinct
+    ([0, 1, 2, 0], [0, 0, 0, 2], ['rain', '00', 'days'])
+    """
+
+    ids: Ints
+    line: Ints
+    distinct: list[str]
+    n_lines: int
+
+    @staticmethod
+    def of(texts: Sequence[str]) -> BatchWords:
+        flat, line = batch_words(texts)
+        distinct = list(dict.fromkeys(flat))
+        number = dict(zip(distinct, range(len(distinct)), strict=True))
+        ids = np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))
+        return BatchWords(ids, line, distinct, len(texts))
+
+
 def first_occurrences(line: Ints, key: Ints, span: int) -> npt.NDArray[np.bool_]:
     """Whether each ``(line, key)`` is the first of its value (keys lie in ``[0, span)``).
 
@@ -185,24 +209,22 @@ class Lexicon:
         object.__setattr__(self, "_pair_keys", keys[order])
         object.__setattr__(self, "_pair_ids", np.array([i for _, i in pairs], np.int64)[order])
 
-    def columns(self, batch: PageBatch) -> dict[str, Floats]:
-        """The lexical features of every line of ``batch``."""
-        return lexical_columns(self.word_ids(batch_texts(batch)), self._array, batch)
+    def columns(self, batch: PageBatch, words: BatchWords) -> dict[str, Floats]:
+        """The lexical features of every line of ``batch`` (``words``: its lines' words)."""
+        return lexical_columns(self.word_ids(words), self._array, batch)
 
-    def word_ids(self, texts: Sequence[str]) -> WordIds:
-        """The words of ``texts`` (``line_words``) looked up in the lexicon (-1: not in it),
-        for all lines at once: the words of every line, then the pairs of every line. A
+    def word_ids(self, words: BatchWords) -> WordIds:
+        """The words of a batch's lines (``line_words``) looked up in the lexicon (-1: not in
+        it), for all lines at once: the words of every line, then the pairs of every line. A
         line's own words keep their order, so its sums add up as ``line_words`` lists them.
 
         Each distinct word of the batch is looked up once; a pair is found by its two words'
         numbers (training weighs a pair only where it weighs both its words).
         """
-        flat, line = batch_words(texts)
-        distinct = list(dict.fromkeys(flat))
-        number = dict(zip(distinct, range(len(distinct)), strict=True))
-        local = np.fromiter(map(number.__getitem__, flat), np.int64, len(flat))
-        known = np.fromiter(map(self._ids.get, distinct, repeat(-1)), np.int64, len(distinct))
-        u = max(len(distinct), 1)
+        local, line = words.ids, words.line
+        known = np.fromiter(map(self._ids.get, words.distinct, repeat(-1)), np.int64,
+                            len(words.distinct))  # fmt: skip
+        u = max(len(words.distinct), 1)
         same = line[1:] == line[:-1]
         first, second, pair_line = local[:-1][same], local[1:][same], line[1:][same]
         word_kept = first_occurrences(line, local, u)
@@ -210,7 +232,7 @@ class Lexicon:
         pairs = self._pair_ids_of(known[first[pair_kept]], known[second[pair_kept]])
         ids = np.concatenate([known[local[word_kept]], pairs])
         lines = np.concatenate([line[word_kept], pair_line[pair_kept]])
-        return WordIds(ids, lines, np.bincount(lines, minlength=len(texts)).astype(np.int64))
+        return WordIds(ids, lines, np.bincount(lines, minlength=words.n_lines).astype(np.int64))
 
     def _pair_ids_of(self, first: Ints, second: Ints) -> Ints:
         """The id of each pair of words (given by their ids; -1: not in the lexicon)."""

@@ -23,7 +23,7 @@ import numpy as np
 
 from transforms.labeler.batch import Floats, Ints, PageBatch
 from transforms.labeler.features import first_stage_matrix, second_stage_matrix
-from transforms.labeler.lexicon import Lexicon
+from transforms.labeler.lexicon import BatchWords, Lexicon, batch_texts
 from transforms.labeler.title import best_titles, title_matrix
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -66,11 +66,12 @@ class Stages:
         title line (its number on the page, -1: none), one model call a stage."""
         if batch.n_lines == 0:
             return np.zeros(0, dtype=np.float32), np.full(len(batch.pages), -1, dtype=np.int64)
-        x = first_stage_matrix(batch, self.lexicon)
+        words = BatchWords.of(batch_texts(batch))
+        x = first_stage_matrix(batch, self.lexicon.columns(batch, words))
         p1 = np.asarray(self.first.predict(x, num_threads=1), dtype=np.float32)
         x2 = second_stage_matrix(batch, x, p1)
         p2 = np.asarray(self.second.predict(x2, num_threads=1), dtype=np.float32)
-        found = title_matrix(batch, x2, p1)
+        found = title_matrix(batch, x2, p1, words)
         scores = self.title.predict(found.rows, num_threads=1)
         return p2, best_titles(batch, found, np.asarray(scores, dtype=np.float32))
 

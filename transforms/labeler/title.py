@@ -9,7 +9,8 @@ page's start when it has none) to ``BELOW`` lines below it, and one more: the ru
 none). Each line is described by what the second stage reads of it
 (``features.second_stage_matrix``), how far it lies from that start, what share of its
 words of four letters or more the page's other likely lines hold (a title's words recur in
-its article; a menu's do not), and, for HTML, how much of it the page's head titles hold and
+its article; a menu's do not), whether a candidate within ``NEARBY`` lines holds all its
+words and more or it holds all of one's (a breadcrumb ending in the title), and, for HTML, how much of it the page's head titles hold and
 how much of them it holds (``og:title`` and ``<title>``, "Storm hits the coast | Daily
 News"). Every candidate also carries what the rules found on its page (``RULES_EXTRA``). The
 ranker scores a page's candidates against each other; the best is the title, and when the
@@ -19,7 +20,8 @@ best is the rules' own candidate, their title stands.
 >>> from transforms.labeler.features import first_stage_matrix
 >>> batch = PageBatch.of([PageEvidence(("Home", "Storm hits", "Rain fell. " * 23), (0,) * 3,
 ...                                    (0,) * 3)])
->>> found = title_matrix(batch, first_stage_matrix(batch, None), np.array([.1, .2, .9]))
+>>> words = BatchWords.of([text for page in batch.pages for text in page.texts])
+>>> found = title_matrix(batch, first_stage_matrix(batch, None), np.array([.1, .2, .9]), words)
 >>> found.lines.tolist()  # the two short lines, then the rules' candidate
 [0, 1, -1]
 >>> found.rows[:, len(FIRST_STAGE_FEATURES)].tolist()  # 2 and 1 above the block
@@ -30,13 +32,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import compress
 
 import numpy as np
 
 from transforms.labeler.batch import Floats, Ints, PageBatch
 from transforms.labeler.blocks import likely_blocks
 from transforms.labeler.features import FIRST_STAGE_FEATURES, LABEL_CODES
+from transforms.labeler.lexicon import BatchWords
 from transforms.records import Label
 
 MAX_TITLE_WORDS = 40
@@ -45,10 +47,12 @@ ABOVE, BELOW = 100, 30
 BLOCK_GAP = 6
 RULES_EXTRA = ("is_rules_title", "rules_title_line", "rules_teaser", "rules_title_glued",
                "rules_title_words", "candidates")  # fmt: skip
-TITLE_EXTRA = ("from_largest_block", "words_in_article", "in_head_title", "holds_head_title",
-               *RULES_EXTRA)  # fmt: skip
+TITLE_EXTRA = ("from_largest_block", "words_in_article", "holds_line_nearby", "in_line_nearby",
+               "in_head_title", "holds_head_title", *RULES_EXTRA)  # fmt: skip
+# How near (in lines) another candidate is looked for that holds a candidate's words, or whose
+# words it holds ("Home » Storm hits the coast" above "Storm hits the coast").
+NEARBY = 3
 _WORD = re.compile(r"\w+")
-_LONG_WORD_OR_BREAK = re.compile(r"\w{4,}|\n")
 _TITLE = LABEL_CODES[Label.TITLE]
 _TEASER = LABEL_CODES[Label.TEASER]
 _SIZE = FIRST_STAGE_FEATURES.index("size")
@@ -83,21 +87,24 @@ class TitleCandidates:
     rows: Floats
 
 
-def title_matrix(batch: PageBatch, second: Floats, p1: Floats) -> TitleCandidates:
+def title_matrix(
+    batch: PageBatch, second: Floats, p1: Floats, words: BatchWords
+) -> TitleCandidates:
     """The title candidates of ``batch`` and their rows for the ranker: the second stage's
     matrix ``second`` (one row per line of ``batch``; any matrix that begins with the first
-    stage's features) with ``TITLE_EXTRA`` after it (``p1``: the first stage's probabilities).
-    The rules' candidate has no line, so its line's columns are NaN."""
+    stage's features) with ``TITLE_EXTRA`` after it (``p1``: the first stage's probabilities;
+    ``words``: the batch's words). The rules' candidate has no line: its line's columns are
+    NaN."""
     mask, offset = _candidates(second, batch, p1)
     lines = np.flatnonzero(mask)
     n = len(batch.pages)
     titles = [page.title or "" for page in batch.pages]
-    in_article = _words_in_article(batch, p1, titles)
-    heads = [_head_words(page.markup.titles if page.markup else ()) for page in batch.pages]
-    texts = [batch.pages[batch.page[line]].texts[line - batch.start[line]] for line in lines]
-    within, holds = _head_overlap(texts + titles, [batch.page[lines], np.arange(n)], heads)
-    line_rows = np.column_stack([second[lines], offset[lines], in_article[lines]])
-    rules_rows = np.column_stack([np.full((n, second.shape[1] + 1), np.nan), in_article[-n:]])
+    shared = _shared_words(batch, p1, words, mask, titles)
+    within, holds = _head_overlap(batch, lines, titles)
+    line_rows = np.column_stack([second[lines], offset[lines], *(c[lines] for c in shared)])
+    rules_rows = np.column_stack(
+        [np.full((n, second.shape[1] + 1), np.nan), *(c[-n:] for c in shared)]
+    )
     page = np.concatenate([batch.page[lines], np.arange(n)])
     codes = np.asarray([c for p in batch.pages for c in p.rule_labels], dtype=np.int64)
     on_page = np.bincount(page, minlength=n)  # candidates, the rules' own too
@@ -115,52 +122,90 @@ def title_matrix(batch: PageBatch, second: Floats, p1: Floats) -> TitleCandidate
     return TitleCandidates(all_lines[order], page[order], rows[order].astype(np.float32))
 
 
-def _words_in_article(batch: PageBatch, p1: Floats, titles: list[str]) -> Floats:
-    """For each line of ``batch`` and then each page's rules' title (``titles``), the share of
-    its words of four letters or more that another line of its page holds with p1 >= 0.5
-    (NaN: no such word)."""
-    n_lines = batch.n_lines
-    texts = [*(text for page in batch.pages for text in page.texts), *titles]
-    joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:  # a text holding a line break: a space there
-        joined = "\n".join(" ".join(text.splitlines()) for text in texts)
-    tokens = _LONG_WORD_OR_BREAK.findall(joined.lower())
-    breaks = np.fromiter(map("\n".__eq__, tokens), dtype=bool, count=len(tokens))
-    line = np.cumsum(breaks)[~breaks]
-    words = list(compress(tokens, ~breaks))
-    number = {w: i for i, w in enumerate(dict.fromkeys(words))}
-    ids = np.fromiter(map(number.__getitem__, words), dtype=np.int64, count=len(words))
-    share = np.full(n_lines + len(titles), np.nan)
-    if len(ids) == 0:
-        return share
+def _shared_words(
+    batch: PageBatch, p1: Floats, words: BatchWords, asked: np.ndarray, titles: list[str]
+) -> tuple[Floats, Floats, Floats]:
+    """For each line of ``batch`` (those of ``asked``; NaN elsewhere) and then each page's
+    rules' title (``titles``), counting its distinct words of four letters or more:
+
+    - the share that another line of its page with p1 >= 0.5 holds (a word counts when the
+      page's likely lines hold it more often than the asked line itself does);
+    - when it holds all the words of an asked line within ``NEARBY`` lines, and more: the
+      largest share of its words such a line has (0: it holds no such line whole);
+    - whether an asked line within ``NEARBY`` lines holds all its words and more (1) or not
+      (0).
+
+    NaN where the line has no such word. A rules' title has no neighbours: 0 and 0.
+    """
+    n, u = batch.n_lines, len(words.distinct)
+    extra = BatchWords.of(titles)  # the titles' words, numbered after the batch's
+    number = dict(zip(words.distinct, range(u), strict=True))
+    more = np.fromiter((number.setdefault(w, len(number)) for w in extra.distinct), np.int64,
+                       len(extra.distinct))  # fmt: skip
+    ids = np.concatenate([words.ids, more[extra.ids]])
+    line = np.concatenate([words.line, extra.line + n])
+    long = np.fromiter(map(len, number), np.int64, len(number))[ids] >= 4
+    ids, line = ids[long], line[long]
     u = len(number)
-    pairs = np.unique(line * u + ids)  # each word once a line
-    line, ids = pairs // u, pairs % u
-    page = np.concatenate([batch.page, np.arange(len(titles))])[line]
+    key = np.concatenate([batch.page, np.arange(len(titles))])[line] * u + ids
     likely = np.concatenate([p1 >= 0.5, np.zeros(len(titles), dtype=bool)])[line]
-    per_page = np.unique(page * u + ids, return_inverse=True)[1].ravel()
-    others = np.bincount(per_page, weights=likely)[per_page] - likely
-    held = np.bincount(line, weights=others > 0, minlength=len(share))
-    counted = np.bincount(line, minlength=len(share))
-    np.divide(held, counted, out=share, where=counted > 0)
-    return share
+    held_by_likely = np.sort(key[likely])
+    want = np.concatenate([asked, np.ones(len(titles), dtype=bool)])[line]
+    key, line, likely = key[want], line[want], likely[want]
+    order = np.lexsort((key, line))  # each asked line's words, a word's repeats together
+    key, line, likely = key[order], line[order], likely[order]
+    new = np.ones(len(key), dtype=bool)  # a line's first sight of a word
+    new[1:] = (key[1:] != key[:-1]) | (line[1:] != line[:-1])
+    run = np.cumsum(new) - 1
+    own = np.bincount(run)[run]  # how often the asked line itself holds the word
+    found = np.searchsorted(held_by_likely, key, "right") - np.searchsorted(held_by_likely, key)
+    elsewhere = found - np.where(likely, own, 0) > 0
+    size = n + len(titles)
+    counted = np.bincount(line[new], minlength=size)
+    some = counted > 0
+    share = np.full(size, np.nan)
+    held = np.bincount(line[new], weights=elsewhere[new], minlength=size)
+    np.divide(held, counted, out=share, where=some)
+    # the asked lines' distinct words as line * size + key, sorted: a neighbour's are found
+    line_words = np.sort(line[new] * (size * u) + key[new])
+    holds_near = np.where(some, 0.0, np.nan)
+    in_near = np.where(some, 0.0, np.nan)
+    page = np.concatenate([batch.page, np.full(len(titles), -1)])
+    for d in range(1, min(NEARBY, n - 1) + 1):
+        on, by = line[new][line[new] + d < n], key[new][line[new] + d < n]
+        both = np.searchsorted(line_words, (on + d) * (size * u) + by)
+        hit = both < len(line_words)
+        hit[hit] = line_words[both[hit]] == ((on + d) * (size * u) + by)[hit]
+        common = np.bincount(on, weights=hit, minlength=size)  # words of l in l + d too
+        lo = np.flatnonzero(some[: n - d] & some[d:n] & (page[: n - d] == page[d:n]))
+        hi = lo + d
+        for a, b in ((lo, hi), (hi, lo)):  # a holds b's words whole, having more
+            whole = (common[lo] == counted[b]) & (counted[b] < counted[a])
+            a, b = a[whole], b[whole]
+            holds_near[a] = np.maximum(holds_near[a], counted[b] / counted[a])
+            in_near[b] = 1.0
+    return share, holds_near, in_near
 
 
-def _head_overlap(
-    texts: list[str], pages: list[Ints], heads: list[list[set[str]]]
-) -> tuple[Floats, Floats]:
-    """How much of each text its page's head titles hold, and how much of them it holds."""
-    page = np.concatenate(pages)
-    within = np.full(len(texts), np.nan)
-    holds = np.full(len(texts), np.nan)
-    for j, (text, k) in enumerate(zip(texts, page.tolist(), strict=True)):
-        titles = heads[k]
-        if not titles:
-            continue
-        words = set(_WORD.findall(text.lower()))
-        if words:
-            within[j] = max(len(words & t) / len(words) for t in titles)
-            holds[j] = max(len(words & t) / len(t) for t in titles)
+def _head_overlap(batch: PageBatch, lines: Ints, titles: list[str]) -> tuple[Floats, Floats]:
+    """For each candidate line and then each page's rules' title: how much of it the page's
+    head titles hold, and how much of them it holds (NaN: the page has no head title)."""
+    n = len(batch.pages)
+    within = np.full(len(lines) + n, np.nan)
+    holds = np.full(len(lines) + n, np.nan)
+    heads = [_head_words(page.markup.titles if page.markup else ()) for page in batch.pages]
+    page = np.concatenate([batch.page[lines], np.arange(n)])
+    for j in np.flatnonzero(np.array([bool(h) for h in heads], dtype=bool)[page]).tolist():
+        k = int(page[j])
+        if j < len(lines):
+            line = int(lines[j])
+            text = batch.pages[k].texts[line - int(batch.start[line])]
+        else:
+            text = titles[k]
+        seen = set(_WORD.findall(text.lower()))
+        if seen:
+            within[j] = max(len(seen & t) / len(seen) for t in heads[k])
+            holds[j] = max(len(seen & t) / len(t) for t in heads[k])
     return within, holds
 
 
