@@ -281,7 +281,7 @@ def fit_stages(corpus: Corpus, page_mask: np.ndarray) -> Stages:
 @dataclass(frozen=True)
 class Predicted:
     """The model's verdicts on a corpus: each line's probability and each page's title line
-    (its number on the page; -1: none, or the page not predicted)."""
+    (its number on the page; -1: the rules' title, or the page not predicted)."""
 
     p: np.ndarray
     titles: np.ndarray

@@ -148,14 +148,16 @@ SECTION_CODES = [
 
 
 def title_line(reading: RuleReading, ranked: int) -> int | None:
-    """The page's title line given the ranker's pick ``ranked`` (-1: no candidate), or None
-    when the rules' title stands: the ranker had no candidate, or picked a line the rules cut
-    as a teaser (a line found again in a fuller line below it), or the page is teaser-first
-    (the rules found such a teaser and no title above it). The rules' title is then the text
-    glued before that repeat, or none. (On the real pages of ``training.wcxb``, cross-validated
-    by site, letting the ranker's pick stand over a glued title and over the rules finding no
-    title took the titles of article pages from 0.635 to 0.691 as text and from 0.703 to 0.840
-    as HTML: the glued title was the reference on 0 of 123 pages.)"""
+    """The page's title line given the ranker's pick ``ranked`` (-1: it ranked the rules' own
+    title first, or the page had no candidate), or None when the rules' title stands: the
+    ranker picked the rules' title, or a line the rules cut as a teaser (a line found again in
+    a fuller line below it), or the page is teaser-first (the rules found such a teaser and no
+    title above it). The rules' title is then their title line, the text they found glued
+    before that repeat, or none. (On the real pages of ``training.wcxb``, cross-validated by
+    site, before the ranker weighed the rules' title: letting its pick outrank a glued title
+    and the rules finding no title took the titles of article pages from 0.635 to 0.691 as
+    text and from 0.703 to 0.840 as HTML; the glued title was the reference on 0 of 123
+    pages.)"""
     if ranked < 0 or reading.labels[ranked] is Label.TEASER:
         return None
     if reading.title is None and Label.TEASER in reading.labels:
@@ -173,7 +175,7 @@ def body_texts(reading: RuleReading, title_at: int | None) -> list[str]:
 
 def _apply(page: RuledPage, p: Floats, title: int) -> CleanDocument:
     """The page's document when the model gives its lines ``p`` and picks its ``title`` line
-    (-1: none)."""
+    (-1: the rules' title)."""
     reading = page.reading
     title_at = title_line(reading, title)
     if title_at is not None:  # the ranker's title: no glued title is cut from the body

@@ -63,7 +63,8 @@ class Stages:
 
     def decide(self, batch: PageBatch) -> tuple[Floats, Ints]:
         """The probability that each line of ``batch`` is article text, and each page's
-        title line (its number on the page, -1: none), one model call a stage."""
+        title line (its number on the page, -1: the rules' title stands), one model call a
+        stage."""
         if batch.n_lines == 0:
             return np.zeros(0, dtype=np.float32), np.full(len(batch.pages), -1, dtype=np.int64)
         words = BatchWords.of(batch_texts(batch))

@@ -10,11 +10,12 @@ none). Each line is described by what the second stage reads of it
 (``features.second_stage_matrix``), how far it lies from that start, what share of its
 words of four letters or more the page's other likely lines hold (a title's words recur in
 its article; a menu's do not), whether a candidate within ``NEARBY`` lines holds all its
-words and more or it holds all of one's (a breadcrumb ending in the title), and, for HTML, how much of it the page's head titles hold and
-how much of them it holds (``og:title`` and ``<title>``, "Storm hits the coast | Daily
-News"). Every candidate also carries what the rules found on its page (``RULES_EXTRA``). The
-ranker scores a page's candidates against each other; the best is the title, and when the
-best is the rules' own candidate, their title stands.
+words and more or it holds all of one's (a breadcrumb ending in the title), and, for HTML,
+how much of it the page's head titles hold and how much of them it holds (``og:title`` and
+``<title>``, "Storm hits the coast | Daily News"). Every candidate also carries what the
+rules found on its page (``RULES_EXTRA``). The ranker scores a page's candidates against each
+other; the best is the title, and when the best is the rules' own candidate, their title
+stands.
 
 >>> from transforms.labeler.batch import PageEvidence
 >>> from transforms.labeler.features import first_stage_matrix
