@@ -38,7 +38,7 @@ import numpy as np
 
 from transforms.labeler.batch import Floats, Ints, PageBatch
 from transforms.labeler.blocks import likely_blocks
-from transforms.labeler.features import FIRST_STAGE_FEATURES, LABEL_CODES
+from transforms.labeler.features import FIRST_STAGE_FEATURES, LABEL_CODES, TITLE_CODE
 from transforms.labeler.lexicon import BatchWords
 from transforms.records import Label
 
@@ -54,9 +54,9 @@ TITLE_EXTRA = ("from_largest_block", "words_in_article", "holds_line_nearby", "i
 # words it holds ("Home » Storm hits the coast" above "Storm hits the coast").
 NEARBY = 3
 _WORD = re.compile(r"\w+")
-_TITLE = LABEL_CODES[Label.TITLE]
 _TEASER = LABEL_CODES[Label.TEASER]
 _SIZE = FIRST_STAGE_FEATURES.index("size")
+_RULE_LABEL = FIRST_STAGE_FEATURES.index("rule_label")
 
 
 def _block_offset(batch: PageBatch, size: Floats, p1: Floats) -> Floats:
@@ -107,11 +107,11 @@ def title_matrix(
         [np.full((n, second.shape[1] + 1), np.nan), *(c[-n:] for c in shared)]
     )
     page = np.concatenate([batch.page[lines], np.arange(n)])
-    codes = np.asarray([c for p in batch.pages for c in p.rule_labels], dtype=np.int64)
+    codes = second[:, _RULE_LABEL]  # the rules' label of each line
     on_page = np.bincount(page, minlength=n)  # candidates, the rules' own too
     rules = np.column_stack([
         np.concatenate([np.zeros(len(lines)), np.ones(n)]),
-        (np.bincount(batch.page, weights=codes == _TITLE, minlength=n) > 0)[page],
+        (np.bincount(batch.page, weights=codes == TITLE_CODE, minlength=n) > 0)[page],
         (np.bincount(batch.page, weights=codes == _TEASER, minlength=n) > 0)[page],
         np.array([p.title_glued for p in batch.pages], dtype=bool)[page],
         np.array([len(_WORD.findall(t)) for t in titles], dtype=np.float64)[page],
