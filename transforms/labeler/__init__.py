@@ -4,8 +4,8 @@ real pages weighs their verdicts with the rest of the evidence and decides what 
 Rule: ``read_page`` runs the rules (``rules``) and gathers each non-blank line's evidence
 (``evidence``, ``features``); ``decide`` asks the model (``model``) once for a whole batch of
 pages. A page keeps its most likely lines, down to a cut chosen per page (``kept_lines``);
-a line of a sidebar section the rules found weighs half its section's mean
-(``decided_probability``).
+a line of a run the rules removed alike (a sidebar section, a menu) weighs half its run's
+mean (``decided_probability``).
 The kind of a removed line is the rules' label when they removed it too; a line only the
 model removed is ``nav`` above the first kept line, ``footer`` below the last,
 ``boilerplate`` between (rule ``model``). A line the rules removed but the model keeps is
@@ -35,7 +35,7 @@ import numpy.typing as npt
 from transforms.keys import word_count
 from transforms.labeler.batch import Floats, Markup, PageBatch, PageEvidence
 from transforms.labeler.evidence import page_evidence
-from transforms.labeler.features import LABEL_CODES
+from transforms.labeler.features import CONTENT_CODE, LABEL_CODES
 from transforms.labeler.model import PRECISION_WEIGHT, line_decisions, model_version
 from transforms.labeler.rules import RuleReading
 from transforms.records import CleanDocument, Label, Rule
@@ -86,12 +86,14 @@ def label_lines(
 
 def decided_probability(evidence: PageEvidence, p: Floats) -> Floats:
     """The model's probabilities ``p`` as the decision reads them: each line of a run of lines
-    the rules read as one sidebar section weighs half its own probability and half its
-    section's mean, so a list tends to be kept or removed whole (no entry of a sidebar stays,
-    no item of an article's own list goes) while a line the model is sure of still counts.
-    (On the real pages of ``training.wcxb``, cross-validated by site, against each line taking
-    its section's mean: F1 +0.001 on article pages and +0.003 on all types as text, +0.002 and
-    +0.004 as HTML; a share of 0.3 or 0.7 for the line's own scored lower.)
+    the rules removed alike (one label other than content; a sidebar section's header,
+    headlines and teasers count as one) weighs half its own probability and half its run's
+    mean. So a sidebar list or a menu tends to be kept or removed whole (no entry of a sidebar
+    stays, no item of an article's own list goes), while a line the model is sure of still
+    counts. (On the real pages of ``training.wcxb``, cross-validated by site, against a
+    sidebar section's lines taking their mean and other lines their own: F1 +0.003 on
+    article pages and +0.004 on all types as text, +0.002 and +0.006 as HTML; a share of 0.3
+    or 0.7 for the line's own, sections alone, or runs of content too scored lower.)
 
     >>> from transforms.labeler.batch import PageEvidence
     >>> section = [LABEL_CODES[Label.SIDEBAR_HEADER]] + [LABEL_CODES[Label.SIDEBAR_HEADLINE]] * 2
@@ -100,13 +102,13 @@ def decided_probability(evidence: PageEvidence, p: Floats) -> Floats:
     [0.25, 0.3, 0.65, 0.8]
     """
     codes = np.asarray(evidence.rule_labels)
-    in_section = np.isin(codes, SECTION_CODES)
-    if not in_section.any():
+    removed = codes != CONTENT_CODE
+    if not removed.any():
         return p
-    starts = in_section & ~np.concatenate(([False], in_section[:-1]))
-    run = np.cumsum(starts) * in_section  # 0: no section; 1, 2, ...: the page's sections
-    mean = np.bincount(run, weights=p) / np.maximum(np.bincount(run), 1)
-    return np.where(in_section, (p + mean[run]) / 2, p).astype(np.float32)
+    kinds = np.where(np.isin(codes, SECTION_CODES), SECTION_CODES[0], codes)
+    run = np.cumsum(np.concatenate(([True], kinds[1:] != kinds[:-1]))) - 1
+    mean = np.bincount(run, weights=p) / np.bincount(run)
+    return np.where(removed, (p + mean[run]) / 2, p).astype(np.float32)
 
 
 def kept_lines(
