@@ -43,3 +43,18 @@ def test_a_breadcrumb_ending_in_the_title_holds_the_title_line_whole():
     # the breadcrumb's words: home, weather, storm, hits, coast; the title's three of them
     assert _column(found, "holds_line_nearby")[:2] == [0.6, 0.0]
     assert _column(found, "in_line_nearby")[:2] == [0.0, 1.0]
+
+
+def test_the_rules_candidate_is_described_as_the_line_they_read_as_their_title():
+    from transforms.labeler.features import TITLE_CODE
+
+    texts = ["Today", "Storm hits the coast", STORY]
+    codes = [TITLE_CODE, 0, 0]
+    batch = PageBatch.of([PageEvidence(texts, codes, [0] * 3, title="Today")])
+    second = first_stage_matrix(batch, None)
+    found = title_matrix(batch, second, np.array([0.1, 0.2, 0.9]), BatchWords.of(texts))
+    line_columns = second.shape[1] + 1  # the second stage's row and the distance from the block
+    today, rules = found.rows[found.lines == 0][0], found.rows[found.lines == -1][0]
+    assert np.array_equal(rules[:line_columns], today[:line_columns], equal_nan=True)
+    # without a title line of their own (none found, or glued), those columns are NaN
+    assert np.isnan(_candidates(texts, [0.1, 0.2, 0.9]).rows[-1, :line_columns]).all()

@@ -13,7 +13,8 @@ its article; a menu's do not), whether a candidate within ``NEARBY`` lines holds
 words and more or it holds all of one's (a breadcrumb ending in the title), and, for HTML,
 how much of it the page's head titles hold and how much of them it holds (``og:title`` and
 ``<title>``, "Storm hits the coast | Daily News"). Every candidate also carries what the
-rules found on its page (``RULES_EXTRA``). The ranker scores a page's candidates against each
+rules found on its page (``RULES_EXTRA``); the rules' own candidate is described as the line
+they read as the title, where there is one. The ranker scores a page's candidates against each
 other; the best is the title, and when the best is the rules' own candidate, their title
 stands.
 
@@ -71,6 +72,22 @@ def _block_offset(batch: PageBatch, size: Floats, p1: Floats) -> Floats:
     return offset
 
 
+def _rules_title_lines(batch: PageBatch, codes: Floats) -> Ints:
+    """Each page's first line the rules read as its title (``codes``: the rules' label code
+    of each line), as its line in the batch; -1: none.
+
+    >>> from transforms.labeler.batch import PageEvidence
+    >>> batch = PageBatch.of([PageEvidence(("a", "b"), (0, 0), (0, 0))] * 2)
+    >>> _rules_title_lines(batch, np.array([0, 0, TITLE_CODE, TITLE_CODE])).tolist()
+    [-1, 2]
+    """
+    at = np.flatnonzero(codes == TITLE_CODE)
+    pages, first = np.unique(batch.page[at], return_index=True)
+    found = np.full(len(batch.pages), -1, dtype=np.int64)
+    found[pages] = at[first]
+    return found
+
+
 def _candidates(first: Floats, batch: PageBatch, p1: Floats) -> tuple[np.ndarray, Floats]:
     size = first[:, _SIZE]
     offset = _block_offset(batch, size, p1)
@@ -94,8 +111,8 @@ def title_matrix(
     """The title candidates of ``batch`` and their rows for the ranker: the second stage's
     matrix ``second`` (one row per line of ``batch``; any matrix that begins with the first
     stage's features) with ``TITLE_EXTRA`` after it (``p1``: the first stage's probabilities;
-    ``words``: the batch's words). The rules' candidate has no line: its line's columns are
-    NaN."""
+    ``words``: the batch's words). The rules' candidate's line columns are those of the line
+    they read as the title (NaN where their title is no line of its own: glued, or none)."""
     mask, offset = _candidates(second, batch, p1)
     lines = np.flatnonzero(mask)
     n = len(batch.pages)
@@ -103,11 +120,13 @@ def title_matrix(
     shared = _shared_words(batch, p1, words, mask, titles)
     within, holds = _head_overlap(batch, lines, titles)
     line_rows = np.column_stack([second[lines], offset[lines], *(c[lines] for c in shared)])
-    rules_rows = np.column_stack(
-        [np.full((n, second.shape[1] + 1), np.nan), *(c[-n:] for c in shared)]
-    )
-    page = np.concatenate([batch.page[lines], np.arange(n)])
     codes = second[:, _RULE_LABEL]  # the rules' label of each line
+    title_at = _rules_title_lines(batch, codes)
+    has = title_at >= 0
+    rules_line = np.full((n, second.shape[1] + 1), np.nan)
+    rules_line[has] = np.column_stack([second[title_at[has]], offset[title_at[has]]])
+    rules_rows = np.column_stack([rules_line, *(c[-n:] for c in shared)])
+    page = np.concatenate([batch.page[lines], np.arange(n)])
     on_page = np.bincount(page, minlength=n)  # candidates, the rules' own too
     rules = np.column_stack([
         np.concatenate([np.zeros(len(lines)), np.ones(n)]),
