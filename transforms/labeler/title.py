@@ -130,7 +130,7 @@ def title_matrix(
     on_page = np.bincount(page, minlength=n)  # candidates, the rules' own too
     rules = np.column_stack([
         np.concatenate([np.zeros(len(lines)), np.ones(n)]),
-        (np.bincount(batch.page, weights=codes == TITLE_CODE, minlength=n) > 0)[page],
+        has[page],
         (np.bincount(batch.page, weights=codes == _TEASER, minlength=n) > 0)[page],
         np.array([p.title_glued for p in batch.pages], dtype=bool)[page],
         np.array([len(_WORD.findall(t)) for t in titles], dtype=np.float64)[page],
