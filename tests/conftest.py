@@ -239,9 +239,6 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-STOPPED_EXIT_SECONDS = 180
-
-
 def left_behind(command: list[str], env: dict[str, str], stop: int, spawned: int) -> list[str]:
     """Start ``command``; once ``spawned`` multiprocessing processes run below it (its pool
     workers are cleaning), stop it with the signal ``stop``; the processes it started that
@@ -260,9 +257,7 @@ def left_behind(command: list[str], env: dict[str, str], stop: int, spawned: int
 
         assert wait_for(cleaning, 180), "no run started its pool workers"
         process.send_signal(stop)
-        # a guard against a hang, not a speed target: under the full suite on a slow machine a
-        # Ctrl-C'd serve took over 60 s to exit (30 s alone)
-        process.wait(timeout=STOPPED_EXIT_SECONDS)
+        process.wait(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
